@@ -1,0 +1,100 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+VISIBILITY = [
+    ("family", "Shared with the family"),
+    ("participants", "All participating services"),
+    ("service", "My service only"),
+]
+
+
+class BtiCaseContentMixin(models.AbstractModel):
+    """Content written into a case (log entries, tools): who may read it.
+
+    A reader sees a record only through a service of theirs that takes part in
+    the case with access, and then only when
+
+    * the record was written by that service, or it is shared (``participants``
+      or ``family``) and the service's read scope is ``shared``; and
+    * the record has no information category, or the service may read it.
+
+    Record rules of the inheriting models use ``[('is_readable', '=', True)]``.
+    """
+
+    _name = "bti.case.content.mixin"
+    _description = "BTI Case Content"
+
+    case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
+    author_id = fields.Many2one(
+        "res.users", required=True, default=lambda self: self.env.user, ondelete="restrict"
+    )
+    author_service_id = fields.Many2one(
+        "bti.service",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        default=lambda self: self._default_author_service(),
+    )
+    info_category_id = fields.Many2one("bti.info.category", string="Information Category")
+    visibility = fields.Selection(VISIBILITY, required=True, default="participants")
+    is_readable = fields.Boolean(compute="_compute_is_readable", search="_search_is_readable")
+
+    @api.model
+    def _default_author_service(self):
+        case_id = self.env.context.get("default_case_id")
+        user = self.env.user
+        if case_id:
+            case = self.env["bti.case"].browse(case_id)
+            return case._bti_access_service_for(user).get(case.id) or False
+        return user.bti_service_ids[:1].id
+
+    @api.model
+    def _bti_readable_domain(self, user=None):
+        user = user or self.env.user
+        if not user.has_group("bti_core.group_bti_user"):
+            return expression.FALSE_DOMAIN
+        services = user.sudo().bti_service_ids
+        if user.has_group("bti_core.group_bti_leader"):
+            services |= user.sudo().bti_led_service_ids
+        branches = []
+        for service in services:
+            written_by = [("author_service_id", "=", service.id)]
+            if service.read_scope == "shared":
+                written_by = expression.OR(
+                    [written_by, [("visibility", "in", ("participants", "family"))]]
+                )
+            branches.append(
+                expression.AND(
+                    [
+                        [
+                            (
+                                "case_id.participant_ids",
+                                "any",
+                                [("service_id", "=", service.id), ("access_granted", "=", True)],
+                            )
+                        ],
+                        written_by,
+                        [
+                            "|",
+                            ("info_category_id", "=", False),
+                            ("info_category_id", "in", service.info_category_ids.ids),
+                        ],
+                    ]
+                )
+            )
+        return expression.OR(branches) if branches else expression.FALSE_DOMAIN
+
+    def _compute_is_readable(self):
+        readable = self.sudo().filtered_domain(self._bti_readable_domain())
+        for record in self:
+            record.is_readable = record in readable
+
+    @api.model
+    def _search_is_readable(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on readability."))
+        domain = self._bti_readable_domain()
+        if (operator == "=") != value:
+            return ["!", *expression.normalize_domain(domain)]
+        return domain

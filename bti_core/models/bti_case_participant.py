@@ -1,0 +1,166 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class BtiCaseParticipant(models.Model):
+    """A service taking part in a case, with its contact person.
+
+    ``access_granted`` is what the record rules read: the owning service always
+    has access to its own case; any other service only while a valid consent
+    covers it. Withdrawal or expiry of the consent recomputes it at once.
+    """
+
+    _name = "bti.case.participant"
+    _description = "BTI Case Participant"
+    _order = "case_id, is_owner desc, id"
+
+    case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
+    service_id = fields.Many2one("bti.service", required=True, ondelete="restrict", index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Contact Person",
+        ondelete="restrict",
+        domain="[('bti_service_ids', 'in', service_id)]",
+    )
+    role = fields.Char()
+    task = fields.Text()
+    date_joined = fields.Date(default=fields.Date.context_today, required=True)
+    date_left = fields.Date(readonly=True)
+    left_reason = fields.Char(readonly=True)
+    active = fields.Boolean(default=True)
+    is_owner = fields.Boolean(compute="_compute_is_owner", store=True)
+    access_granted = fields.Boolean(compute="_compute_access_granted", store=True, index=True)
+
+    @api.depends("service_id", "case_id.service_id")
+    def _compute_is_owner(self):
+        for participant in self:
+            participant.is_owner = participant.service_id == participant.case_id.service_id
+
+    @api.depends(
+        "active",
+        "is_owner",
+        "case_id.consent_ids.state",
+        "case_id.consent_ids.service_ids",
+        "case_id.consent_ids.valid_from",
+        "case_id.consent_ids.valid_until",
+    )
+    def _compute_access_granted(self):
+        for participant in self:
+            participant.access_granted = participant.active and (
+                participant.is_owner
+                or bool(participant.case_id._bti_consents_covering(participant.service_id))
+            )
+
+    @api.constrains("service_id", "active", "case_id")
+    def _check_consent(self):
+        for participant in self.filtered("active"):
+            if participant.is_owner:
+                continue
+            if not participant.case_id._bti_consents_covering(participant.service_id):
+                raise ValidationError(
+                    _(
+                        "%(service)s cannot join case %(case)s: no valid consent covers "
+                        "this service. Record the consent first.",
+                        service=participant.service_id.name,
+                        case=participant.case_id.name,
+                    )
+                )
+
+    @api.constrains("service_id", "active", "case_id")
+    def _check_unique_service(self):
+        for participant in self.filtered("active"):
+            twins = participant.case_id.participant_ids.filtered(
+                lambda p, participant=participant: p.service_id == participant.service_id
+                and p != participant
+            )
+            if twins:
+                raise ValidationError(
+                    _(
+                        "%(service)s already takes part in case %(case)s.",
+                        service=participant.service_id.name,
+                        case=participant.case_id.name,
+                    )
+                )
+
+    @api.constrains("user_id", "service_id")
+    def _check_contact_member(self):
+        for participant in self.filtered("user_id"):
+            if participant.user_id not in participant.service_id.sudo().member_ids:
+                raise ValidationError(
+                    _(
+                        "%(user)s is not a member of %(service)s.",
+                        user=participant.user_id.name,
+                        service=participant.service_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        participants = super().create(vals_list)
+        for participant in participants:
+            case = participant.case_id
+            if case.state == "closed":
+                raise UserError(_("Case %s is closed.", case.name))
+            if not participant.is_owner:
+                case.message_post(
+                    body=_("%s joined the case.", participant.service_id.name),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return participants
+
+    def write(self, vals):
+        if "active" in vals and not self.env.context.get("bti_removing"):
+            raise UserError(_("Use “Remove from case” to end a service's participation."))
+        if "service_id" in vals or "case_id" in vals:
+            raise UserError(_("Add a new participant instead of changing the service."))
+        return super().write(vals)
+
+    def action_remove(self, reason=False):
+        """End the participation: access ends at once and the contact person is told."""
+        for participant in self:
+            case = participant.case_id
+            case._bti_check_may_manage()
+            if participant.is_owner:
+                raise UserError(_("The owning service cannot be removed from its own case."))
+            if case.holder_id and case.sudo().baton_ids.filtered(
+                lambda b, participant=participant: b.state == "active"
+                and b.service_id == participant.service_id
+            ):
+                raise UserError(
+                    _(
+                        "%s holds the baton: hand the baton over before removing it.",
+                        participant.service_id.name,
+                    )
+                )
+            participant.with_context(bti_removing=True).write(
+                {
+                    "active": False,
+                    "date_left": fields.Date.context_today(self),
+                    "left_reason": reason or False,
+                }
+            )
+            body = _(
+                "%(service)s no longer takes part in case %(case)s. Thank you for your "
+                "contribution.",
+                service=participant.service_id.name,
+                case=case.name,
+            )
+            case.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if participant.user_id:
+                case.message_notify(
+                    partner_ids=participant.user_id.partner_id.ids,
+                    body=body,
+                    subject=_("BTI case %s", case.name),
+                )
+        return True
+
+    def action_open_remove(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Remove from Case"),
+            "res_model": "bti.participant.remove.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_participant_id": self.id},
+        }

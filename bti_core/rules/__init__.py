@@ -1,0 +1,4 @@
+"""Business rules in plain Python, free of the ORM so they can be tested densely."""
+
+from . import age
+from . import national_id
