@@ -91,8 +91,8 @@ ensure_odoo_src() {
                 cp "$top/setup/odoo" "$top/odoo-bin"
             fi
             rm -rf "$ODOO_CACHE_SRC" && mv "$top" "$ODOO_CACHE_SRC"
-            rm -rf "$tmp"
         fi
+        rm -rf "$tmp"
         odoo_src_ok "$ODOO_CACHE_SRC" ||
             die "could not find or download the Odoo 18.0 source.
 Set ODOO_SRC to an Odoo 18.0 checkout (a directory holding odoo/ and odoo-bin), e.g.
@@ -180,8 +180,8 @@ ensure_postgres() {
             started=1
         done < <(pg_lsclusters --no-header 2>/dev/null)
         if [ "$started" = 1 ]; then
-            local i
-            for i in $(seq 1 20); do
+            local _
+            for _ in $(seq 1 20); do
                 pg_isready -q && return 0
                 sleep 0.5
             done

@@ -10,6 +10,7 @@ from . import bti_case_participant
 from . import bti_baton
 from . import bti_consent
 from . import bti_case_content_mixin
+from . import mail_followers
 from . import res_partner
 from . import res_users
 from . import res_config_settings

@@ -31,9 +31,11 @@ class BtiAccessLog(models.Model):
     detail = fields.Char(readonly=True)
 
     def write(self, vals):
+        self.check_access("write")  # users: no right at all (AccessError)
         raise UserError(_("The access log cannot be changed."))
 
     def unlink(self):
+        self.check_access("unlink")
         if not self.env.context.get("bti_retention_purge"):
             raise UserError(_("The access log cannot be deleted."))
         return super().unlink()
@@ -46,6 +48,8 @@ class BtiAccessLog(models.Model):
         that nobody can forge or flood rows through RPC); the caller has already
         read, exported or printed ``cases`` with the user's own rights.
         """
+        # New records (form onchanges) have not been opened: nothing to log.
+        cases = cases.filtered("id")
         if not cases or self.env.su:
             return self.browse()
         user = self.env.user

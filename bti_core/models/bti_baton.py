@@ -95,6 +95,7 @@ class BtiBaton(models.Model):
     @api.model
     def _bti_propose(self, case, user, service, note=False):
         """Propose ``user`` of ``service`` as the next stafettholder of ``case``."""
+        case = case.with_env(self.env)  # check the caller, not the env ``case`` came in
         case._bti_check_may_manage()
         if case.state != "active":
             raise UserError(_("The baton is passed only on an active case."))

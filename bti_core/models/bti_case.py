@@ -14,6 +14,21 @@ CLOSED_WRITABLE_FIELDS = {
 }
 # Context token of the closing transition; RPC clients cannot forge an object.
 _CLOSING = object()
+# Fields only the transitions write (decide, close) or the ORM computes (holder):
+# a client writing them directly would skip the checks of the transitions.
+TRANSITION_FIELDS = {
+    "state",
+    "level_id",
+    "holder_id",
+    "decision",
+    "decision_date",
+    "decision_user_id",
+    "decision_note",
+    "close_reason",
+    "close_note",
+    "close_date",
+}
+_TRANSITION = object()
 
 
 class BtiCase(models.Model):
@@ -184,6 +199,10 @@ class BtiCase(models.Model):
     user_may_manage = fields.Boolean(compute="_compute_user_flags")
     color = fields.Integer()
 
+    _sql_constraints = [
+        ("name_unique", "unique(name)", "The case reference must be unique."),
+    ]
+
     # ------------------------------------------------------------------
     # Defaults
     # ------------------------------------------------------------------
@@ -247,6 +266,10 @@ class BtiCase(models.Model):
             )
         return domain
 
+    # Per user (the cache is shared by all users of a transaction), and
+    # recomputed as soon as a consent or a participation changes.
+    @api.depends_context("uid")
+    @api.depends("state", "service_id", "participant_ids.access_granted")
     def _compute_is_accessible(self):
         accessible = self.sudo().filtered_domain(self._bti_accessible_domain())
         for case in self:
@@ -462,16 +485,27 @@ class BtiCase(models.Model):
         )
         today = fields.Date.context_today(self)
         for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("bti.case") or _("New")
+            if not self.env.su:
+                # A case starts as a wondering at level 0; only the transitions move it.
+                for fname in TRANSITION_FIELDS:
+                    vals.pop(fname, None)
+            # The reference always comes from the sequence, never from the client.
+            vals["name"] = self.env["ir.sequence"].next_by_code("bti.case") or _("New")
             if vals.get("national_id"):
                 vals["national_id"] = national_id.normalize(vals["national_id"])
-            vals.setdefault("decision_deadline", age_rules.deadline(today, days))
+            # The form sends an empty deadline: fill it in then too.
+            if not vals.get("decision_deadline"):
+                vals["decision_deadline"] = age_rules.deadline(today, days)
             vals.setdefault("date_step", fields.Datetime.now())
+            if not vals.get("step_id"):
+                # Set here, not written after create: a write would log a level change.
+                level_id = vals.get("level_id") or self.default_get(["level_id"]).get(
+                    "level_id"
+                )
+                level = self.env["bti.level"].browse(level_id)
+                vals["step_id"] = level._first_step().id if level else False
         cases = super().create(vals_list)
         for case in cases:
-            if not case.step_id:
-                case.step_id = case.level_id._first_step()
             case._bti_mark_confidential()
             self.env["bti.case.participant"].create(
                 {
@@ -495,6 +529,18 @@ class BtiCase(models.Model):
                 raise UserError(
                     _("Case %s is closed and can no longer be changed.", closed[0].name)
                 )
+        if (
+            TRANSITION_FIELDS & set(vals)
+            and not self.env.su
+            and self.env.context.get("bti_transition") is not _TRANSITION
+            and self.env.context.get("bti_closing") is not _CLOSING
+        ):
+            raise UserError(
+                _(
+                    "The state, decision and stafettholder of a case change only "
+                    "through its actions."
+                )
+            )
         if vals.get("national_id"):
             vals["national_id"] = national_id.normalize(vals["national_id"])
         level_changes = "level_id" in vals or "step_id" in vals
@@ -540,6 +586,25 @@ class BtiCase(models.Model):
                 user_id=self.env.uid,
             )
 
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """Followers among the staff who cannot read the case are not sent its
+        messages: a service whose consent ended, a stranger added as follower.
+        Explicit recipients (chosen by someone with access) and recipients
+        without an internal user (the family) stay."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if msg_vals:
+            explicit = set(msg_vals.get("partner_ids") or [])
+        else:
+            explicit = set(message.sudo().partner_ids.ids)
+        return [
+            data
+            for data in recipients
+            if not data.get("uid")
+            or data.get("share")
+            or data["id"] in explicit
+            or self.with_user(data["uid"]).has_access("read")
+        ]
+
     # ------------------------------------------------------------------
     # Access log hooks: opening (form read), export and print
     # ------------------------------------------------------------------
@@ -563,6 +628,18 @@ class BtiCase(models.Model):
         return super(BtiCase, self.with_context(bti_no_access_log=True)).web_search_read(
             domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
         )
+
+    @api.model
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):  # pylint: disable=redefined-outer-name
+        # Integrations read cases with search_read: each returned case is an opening.
+        result = super().search_read(
+            domain=domain, fields=fields, offset=offset, limit=limit, order=order, **read_kwargs
+        )
+        if result and not self.env.context.get("bti_no_access_log"):
+            self.env["bti.access.log"]._log(self.browse([row["id"] for row in result]), "read")
+        return result
+
+    search_read._readonly = False
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
@@ -683,20 +760,20 @@ class BtiCase(models.Model):
                         self.name,
                     )
                 )
-            self.write({"level_id": level.id})
+            self.with_context(bti_transition=_TRANSITION).write({"level_id": level.id})
             self._bti_start_baton(self.env.user)
-            self.state = "active"
+            self.with_context(bti_transition=_TRANSITION).state = "active"
             self.activity_feedback(
                 ["bti_core.mail_activity_type_bti_decision"], feedback=note or False
             )
         else:
             if level == self.level_id:
                 raise UserError(_("Case %s is already at this level.", self.name))
-            self.write({"level_id": level.id})
+            self.with_context(bti_transition=_TRANSITION).write({"level_id": level.id})
         return True
 
     def _bti_record_decision(self, decision, note):
-        self.write(
+        self.with_context(bti_transition=_TRANSITION).write(
             {
                 "decision": decision,
                 "decision_date": fields.Date.context_today(self),

@@ -85,6 +85,13 @@ class BtiCaseContentMixin(models.AbstractModel):
             )
         return expression.OR(branches) if branches else expression.FALSE_DOMAIN
 
+    @api.depends_context("uid")
+    @api.depends(
+        "case_id.participant_ids.access_granted",
+        "author_service_id",
+        "visibility",
+        "info_category_id",
+    )
     def _compute_is_readable(self):
         readable = self.sudo().filtered_domain(self._bti_readable_domain())
         for record in self:

@@ -9,7 +9,9 @@ class BtiCaseGuardian(models.Model):
     _order = "case_id, parental_responsibility desc, id"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
-    partner_id = fields.Many2one("res.partner", string="Person", required=True, ondelete="restrict")
+    partner_id = fields.Many2one(
+        "res.partner", string="Person", required=True, ondelete="restrict", index=True
+    )
     relation = fields.Selection(
         [
             ("mother", "Mother"),

@@ -13,6 +13,7 @@ class BtiCaseParticipant(models.Model):
     _name = "bti.case.participant"
     _description = "BTI Case Participant"
     _order = "case_id, is_owner desc, id"
+    _rec_name = "service_id"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
     service_id = fields.Many2one("bti.service", required=True, ondelete="restrict", index=True)

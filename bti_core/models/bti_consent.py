@@ -176,6 +176,8 @@ class BtiConsent(models.Model):
         return consents
 
     def write(self, vals):
+        # Users have no write right at all: say so before explaining the terms.
+        self.check_access("write")
         changed_terms = CONSENT_TERMS & set(vals)
         if changed_terms:
             raise UserError(
@@ -216,8 +218,10 @@ class BtiConsent(models.Model):
 
     def _bti_notify_ended(self, summary):
         """Tell the stafettholder (or the owning service) that access has ended."""
-        for consent in self:
-            case = consent.case_id.sudo()
+        # As the system: the user who records a withdrawal for their own service
+        # has just lost access to the case.
+        for consent in self.sudo():
+            case = consent.case_id
             services = ", ".join(consent.service_ids.mapped("name"))
             body = _(
                 "%(what)s: %(services)s no longer have access to case %(case)s.",

@@ -48,6 +48,10 @@ class ResPartner(models.Model):
             ("bti_guardian_ids", "any", [("case_id", "any", case_domain)]),
         ]
 
+    @api.depends_context("uid")
+    @api.depends(
+        "bti_subject_case_ids.is_accessible", "bti_guardian_ids.case_id.is_accessible"
+    )
     def _compute_bti_is_accessible(self):
         accessible = self.sudo().filtered_domain(self._bti_accessible_partner_domain())
         for partner in self:

@@ -60,7 +60,7 @@ def parse(value):
     :raises InvalidNationalId: when the format, a checksum or the date is wrong
     """
     number = normalize(value)
-    if len(number) != 11 or not number.isdigit():
+    if len(number) != 11 or not (number.isascii() and number.isdigit()):
         raise InvalidNationalId("format")
     digits = [int(ch) for ch in number]
     if _control_digit(digits[:9], WEIGHTS_K1) != digits[9]:

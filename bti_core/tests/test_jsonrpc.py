@@ -1,1 +1,200 @@
-# placeholder; replaced by the real tests
+"""The case and the baton through JSON-RPC, as the web client and integrations.
+
+Every call authenticates as the real user and goes through
+``/web/dataset/call_kw`` or ``/web/dataset/call_button``: the record rules and
+the checks of the transitions must hold there exactly as in the ORM.
+"""
+
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .common import BtiCommon
+
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+USER_ERROR = "odoo.exceptions.UserError"
+
+
+@tagged("post_install", "-at_install")
+class TestJsonRpc(BtiCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.case = cls._level2_case()
+        # The kindergarten teacher (holder) hands the baton to the school teacher.
+        cls.baton = (
+            cls.env["bti.baton"]
+            .with_user(cls.kg_teacher)
+            ._bti_propose(cls.case, cls.school_teacher, cls.school, "Please take over")
+        )
+        cls.active_baton = cls.case.baton_ids.filtered(lambda b: b.state == "active")
+
+    def _rpc(self, route, model, method, *args, **kwargs):
+        """Return ``(error_name, result)`` of a JSON-RPC call."""
+        try:
+            # Refused calls are logged as warnings by odoo.http: expected here.
+            with mute_logger("odoo.http"):
+                result = self.make_jsonrpc_request(
+                    f"{route}/{model}/{method}",
+                    {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": kwargs,
+                    },
+                )
+        except JsonRpcException as exc:
+            return exc.args[0], None
+        return None, result
+
+    def _call_kw(self, model, method, *args, **kwargs):
+        return self._rpc("/web/dataset/call_kw", model, method, *args, **kwargs)
+
+    def _call_button(self, model, method, *args, **kwargs):
+        return self._rpc("/web/dataset/call_button", model, method, *args, **kwargs)
+
+    def _baton_state(self):
+        self.env.invalidate_all()
+        return (self.baton.state, self.active_baton.state, self.case.holder_id)
+
+    # ------------------------------------------------------------------
+    # A user of another service
+    # ------------------------------------------------------------------
+    def test_other_service_web_read_refused(self):
+        self.authenticate("cws_worker", "cws_worker")
+        error, result = self._call_kw(
+            "bti.case",
+            "web_read",
+            [self.case.id],
+            specification={"name": {}, "holder_id": {}},
+        )
+        self.assertEqual(error, ACCESS_ERROR)
+        self.assertIsNone(result)
+
+    def test_other_service_web_search_read_empty(self):
+        self.authenticate("cws_worker", "cws_worker")
+        for domain in (
+            [],
+            [("id", "=", self.case.id)],
+            [("name", "=", self.case.name)],
+        ):
+            error, result = self._call_kw(
+                "bti.case", "web_search_read", domain=domain, specification={"name": {}}
+            )
+            self.assertIsNone(error)
+            self.assertEqual(result, {"length": 0, "records": []}, f"domain {domain}")
+
+    def test_other_service_cannot_forge_baton(self):
+        before = self._baton_state()
+        self.authenticate("cws_worker", "cws_worker")
+        for baton, values in (
+            (self.baton, {"state": "active"}),
+            (self.active_baton, {"state": "ended"}),
+            (self.baton, {"holder_id": self.cws_worker.id}),
+        ):
+            error, _result = self._call_kw("bti.baton", "write", [baton.id], values)
+            self.assertEqual(error, ACCESS_ERROR, f"forged {values} on {baton}")
+        self.assertEqual(self._baton_state(), before)
+
+    def test_other_service_cannot_accept_baton(self):
+        before = self._baton_state()
+        self.authenticate("cws_worker", "cws_worker")
+        error, _result = self._call_button(
+            "bti.baton", "action_accept", [self.baton.id]
+        )
+        self.assertEqual(error, ACCESS_ERROR)
+        error, _result = self._call_button(
+            "bti.case", "action_accept_baton", [self.case.id]
+        )
+        self.assertEqual(error, ACCESS_ERROR)
+        self.assertEqual(self._baton_state(), before)
+
+    def test_colleague_cannot_accept_someone_elses_baton(self):
+        """Seeing the case is not enough: only the proposed holder answers."""
+        before = self._baton_state()
+        self.authenticate("kg_teacher2", "kg_teacher2")
+        error, _result = self._call_button(
+            "bti.baton", "action_accept", [self.baton.id]
+        )
+        self.assertEqual(error, USER_ERROR)
+        error, _result = self._call_button(
+            "bti.baton", "action_refuse", [self.baton.id]
+        )
+        self.assertEqual(error, USER_ERROR)
+        self.assertEqual(self._baton_state(), before)
+
+    # ------------------------------------------------------------------
+    # The proposed holder and a participant
+    # ------------------------------------------------------------------
+    def test_proposed_holder_accepts_through_call_button(self):
+        self.authenticate("school_teacher", "school_teacher")
+        error, result = self._call_button("bti.baton", "action_accept", [self.baton.id])
+        self.assertIsNone(error)
+        # call_button answers an action dict, or False for "nothing to open";
+        # never null, which the web client cannot handle.
+        self.assertIsNotNone(result)
+        self.assertTrue(result is False or isinstance(result, dict), result)
+        self.assertEqual(
+            self._baton_state(),
+            ("active", "ended", self.school_teacher),
+            "the baton passed",
+        )
+
+    def test_proposed_holder_accepts_from_the_case(self):
+        self.authenticate("school_teacher", "school_teacher")
+        error, result = self._call_button(
+            "bti.case", "action_accept_baton", [self.case.id]
+        )
+        self.assertIsNone(error)
+        self.assertTrue(result is False or isinstance(result, dict), result)
+        self.assertEqual(self._baton_state(), ("active", "ended", self.school_teacher))
+
+    def test_proposed_holder_accepts_through_call_kw(self):
+        self.authenticate("school_teacher", "school_teacher")
+        error, result = self._call_kw("bti.baton", "action_accept", [self.baton.id])
+        self.assertIsNone(error)
+        self.assertIs(result, True)
+        self.assertEqual(self._baton_state(), ("active", "ended", self.school_teacher))
+
+    def test_participant_web_read_logs_access(self):
+        Log = self.env["bti.access.log"]
+        domain = [
+            ("case_id", "=", self.case.id),
+            ("user_id", "=", self.school_teacher.id),
+        ]
+        logged = Log.search_count(domain)
+        self.authenticate("school_teacher", "school_teacher")
+        error, result = self._call_kw(
+            "bti.case",
+            "web_read",
+            [self.case.id],
+            specification={"name": {}, "state": {}},
+        )
+        self.assertIsNone(error)
+        self.assertEqual(result[0]["name"], self.case.name)
+        self.assertEqual(result[0]["state"], "active")
+        self.env.invalidate_all()
+        rows = Log.search(domain)
+        self.assertEqual(len(rows), logged + 1)
+        self.assertEqual(rows[0].action, "read")
+        self.assertEqual(rows[0].service_id, self.school)
+
+    def test_participant_search_read_logs_access(self):
+        """Integrations read with search_read: that opens the case too."""
+        Log = self.env["bti.access.log"]
+        domain = [
+            ("case_id", "=", self.case.id),
+            ("user_id", "=", self.school_teacher.id),
+        ]
+        logged = Log.search_count(domain)
+        self.authenticate("school_teacher", "school_teacher")
+        error, result = self._call_kw(
+            "bti.case",
+            "search_read",
+            domain=[("id", "=", self.case.id)],
+            fields=["name"],
+        )
+        self.assertIsNone(error)
+        self.assertEqual([row["id"] for row in result], [self.case.id])
+        self.env.invalidate_all()
+        self.assertEqual(Log.search_count(domain), logged + 1)

@@ -9,6 +9,7 @@ class BtiCaseDecisionWizard(models.TransientModel):
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")
     case_state = fields.Selection(related="case_id.state")
+    violence_suspicion = fields.Boolean(related="case_id.violence_suspicion")
     decision = fields.Selection(
         [
             ("level_1", "Level 1 – measures inside my service"),
