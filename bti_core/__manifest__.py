@@ -10,7 +10,6 @@
     "author": "BTI for Odoo contributors",
     "license": "AGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["mail", "contacts"],
     "data": [
         "security/bti_security.xml",
@@ -40,6 +39,8 @@
         "views/res_config_settings_views.xml",
         "views/bti_menus.xml",
     ],
+    # The access policy table: read by the tests, not loaded as data.
+    "oca_data_manual": ["security/access_policy.csv"],
     "demo": [
         "demo/bti_demo_users.xml",
         "demo/bti_demo_cases.xml",

@@ -15,10 +15,16 @@ class BtiAccessLog(models.Model):
     _order = "date desc, id desc"
     _log_access = False
 
-    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
-    user_id = fields.Many2one("res.users", required=True, readonly=True, index=True, ondelete="restrict")
+    date = fields.Datetime(
+        required=True, default=fields.Datetime.now, readonly=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", required=True, readonly=True, index=True, ondelete="restrict"
+    )
     service_id = fields.Many2one("bti.service", readonly=True, ondelete="set null")
-    case_id = fields.Many2one("bti.case", required=True, readonly=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one(
+        "bti.case", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     action = fields.Selection(
         [
             ("read", "Opened"),
@@ -32,13 +38,15 @@ class BtiAccessLog(models.Model):
 
     def write(self, vals):
         self.check_access("write")  # users: no right at all (AccessError)
-        raise UserError(_("The access log cannot be changed."))
+        if vals:
+            raise UserError(_("The access log cannot be changed."))
+        return super().write(vals)
 
-    def unlink(self):
-        self.check_access("unlink")
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_retention(self):
+        # Only the retention purge (run as superuser) deletes rows.
         if not self.env.context.get("bti_retention_purge"):
             raise UserError(_("The access log cannot be deleted."))
-        return super().unlink()
 
     @api.model
     def _log(self, cases, action, detail=False):

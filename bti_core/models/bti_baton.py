@@ -17,11 +17,15 @@ class BtiBaton(models.Model):
     _order = "case_id, id desc"
     _rec_name = "holder_id"
 
-    case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True, readonly=True)
+    case_id = fields.Many2one(
+        "bti.case", required=True, ondelete="cascade", index=True, readonly=True
+    )
     holder_id = fields.Many2one(
         "res.users", string="Stafettholder", required=True, index=True, readonly=True
     )
-    service_id = fields.Many2one("bti.service", required=True, readonly=True, ondelete="restrict")
+    service_id = fields.Many2one(
+        "bti.service", required=True, readonly=True, ondelete="restrict"
+    )
     state = fields.Selection(
         [
             ("proposed", "Proposed"),
@@ -64,7 +68,8 @@ class BtiBaton(models.Model):
             if not participant:
                 raise ValidationError(
                     _(
-                        "The stafettholder must belong to a service taking part in case "
+                        "The stafettholder must belong to a service taking part in "
+                        "case "
                         "%(case)s with consent; %(service)s does not.",
                         case=baton.case_id.name,
                         service=service.name,
@@ -77,11 +82,17 @@ class BtiBaton(models.Model):
             siblings = baton.case_id.sudo().baton_ids
             if len(siblings.filtered(lambda b: b.state == "active")) > 1:
                 raise ValidationError(
-                    _("Case %s cannot have two stafettholders at once.", baton.case_id.name)
+                    _(
+                        "Case %s cannot have two stafettholders at once.",
+                        baton.case_id.name,
+                    )
                 )
             if len(siblings.filtered(lambda b: b.state == "proposed")) > 1:
                 raise ValidationError(
-                    _("Case %s already has a handover waiting for an answer.", baton.case_id.name)
+                    _(
+                        "Case %s already has a handover waiting for an answer.",
+                        baton.case_id.name,
+                    )
                 )
 
     def init(self):
@@ -140,7 +151,7 @@ class BtiBaton(models.Model):
             raise UserError(_("Only %s can answer this handover.", self.holder_id.name))
 
     def action_accept(self):
-        """The proposed holder takes the baton; the previous period ends at the same moment."""
+        """The proposed holder takes the baton; the previous period ends at once."""
         for baton in self:
             baton._bti_check_proposed_user()
             case = baton.case_id
@@ -157,7 +168,10 @@ class BtiBaton(models.Model):
                 feedback=_("Accepted"),
             )
             case.message_post(
-                body=_("%s accepted the baton and is now the stafettholder.", baton.holder_id.name),
+                body=_(
+                    "%s accepted the baton and is now the stafettholder.",
+                    baton.holder_id.name,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -178,7 +192,11 @@ class BtiBaton(models.Model):
         case = self.case_id
         # Transition checked above; users have no write right on batons.
         self.sudo().write(
-            {"state": "refused", "refuse_reason": reason, "date_end": fields.Datetime.now()}
+            {
+                "state": "refused",
+                "refuse_reason": reason,
+                "date_end": fields.Datetime.now(),
+            }
         )
         case.activity_feedback(
             ["bti_core.mail_activity_type_bti_baton"],

@@ -148,9 +148,13 @@ class BtiCase(models.Model):
         copy=False,
     )
     decision_date = fields.Date(readonly=True, copy=False)
-    decision_user_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False)
+    decision_user_id = fields.Many2one(
+        "res.users", string="Decided By", readonly=True, copy=False
+    )
     decision_note = fields.Text(readonly=True, copy=False)
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
     close_reason = fields.Selection(
         [
             ("no_concern", "No further concern"),
@@ -167,7 +171,9 @@ class BtiCase(models.Model):
     )
     close_note = fields.Text(readonly=True, copy=False)
     close_date = fields.Date(readonly=True, copy=False, tracking=True)
-    participant_ids = fields.One2many("bti.case.participant", "case_id", string="Participants")
+    participant_ids = fields.One2many(
+        "bti.case.participant", "case_id", string="Participants"
+    )
     baton_ids = fields.One2many("bti.baton", "case_id", string="Baton History")
     consent_ids = fields.One2many("bti.consent", "case_id", string="Consents")
     history_ids = fields.One2many("bti.case.history", "case_id", string="Level History")
@@ -244,7 +250,10 @@ class BtiCase(models.Model):
                     (
                         "participant_ids",
                         "any",
-                        [("access_granted", "=", True), ("service_id", "in", service_ids)],
+                        [
+                            ("access_granted", "=", True),
+                            ("service_id", "in", service_ids),
+                        ],
                     )
                 ],
             ]
@@ -259,7 +268,10 @@ class BtiCase(models.Model):
                         (
                             "participant_ids",
                             "any",
-                            [("access_granted", "=", True), ("service_id", "in", led_ids)],
+                            [
+                                ("access_granted", "=", True),
+                                ("service_id", "in", led_ids),
+                            ],
                         )
                     ],
                 ]
@@ -289,10 +301,12 @@ class BtiCase(models.Model):
         self.ensure_one()
         on_date = on_date or fields.Date.context_today(self)
         return self.sudo().consent_ids.filtered(
-            lambda c: c.state == "given"
-            and service in c.service_ids
-            and (not c.valid_from or c.valid_from <= on_date)
-            and (not c.valid_until or c.valid_until >= on_date)
+            lambda c: (
+                c.state == "given"
+                and service in c.service_ids
+                and (not c.valid_from or c.valid_from <= on_date)
+                and (not c.valid_until or c.valid_until >= on_date)
+            )
         )
 
     def _bti_access_service_for(self, user):
@@ -327,7 +341,9 @@ class BtiCase(models.Model):
         for case in self:
             days = case.step_id.deadline_days
             case.step_deadline = (
-                age_rules.deadline(case.date_step, days) if days and case.date_step else False
+                age_rules.deadline(case.date_step, days)
+                if days and case.date_step
+                else False
             )
 
     @api.depends("decision_deadline", "state")
@@ -352,12 +368,16 @@ class BtiCase(models.Model):
     def _compute_holder(self):
         for case in self:
             batons = case.baton_ids.sudo()
-            case.holder_id = batons.filtered(lambda b: b.state == "active")[:1].holder_id
+            case.holder_id = batons.filtered(lambda b: b.state == "active")[
+                :1
+            ].holder_id
 
     @api.depends("baton_ids.state")
     def _compute_pending_baton(self):
         for case in self:
-            case.pending_baton_id = case.baton_ids.filtered(lambda b: b.state == "proposed")[:1]
+            case.pending_baton_id = case.baton_ids.filtered(
+                lambda b: b.state == "proposed"
+            )[:1]
 
     @api.depends("consent_ids.state")
     def _compute_consent_state(self):
@@ -390,7 +410,9 @@ class BtiCase(models.Model):
             return False
         if case.holder_id == user:
             return True
-        services = case.service_id | case.participant_ids.filtered("access_granted").service_id
+        services = (
+            case.service_id | case.participant_ids.filtered("access_granted").service_id
+        )
         if user in services.leader_ids:
             return True
         return case.state == "wondering" and user in case.service_id.member_ids
@@ -401,7 +423,8 @@ class BtiCase(models.Model):
             if not case._bti_may_manage(user):
                 raise UserError(
                     _(
-                        "Only the stafettholder or a service leader may do this on case %s.",
+                        "Only the stafettholder or a service leader may do this on "
+                        "case %s.",
                         case.name,
                     )
                 )
@@ -458,7 +481,10 @@ class BtiCase(models.Model):
                 )
             if case.state == "active" and case.level_id.code >= 1 and not active:
                 raise ValidationError(
-                    _("An active case at level 1–3 must have a stafettholder (%s).", case.name)
+                    _(
+                        "An active case at level 1–3 must have a stafettholder (%s).",
+                        case.name,
+                    )
                 )
 
     @api.constrains("service_id")
@@ -481,7 +507,9 @@ class BtiCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         days = int(
-            self.env["ir.config_parameter"].sudo().get_param("bti_core.wondering_deadline_days", 14)
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bti_core.wondering_deadline_days", 14)
         )
         today = fields.Date.context_today(self)
         for vals in vals_list:
@@ -523,7 +551,10 @@ class BtiCase(models.Model):
         return cases
 
     def write(self, vals):
-        if set(vals) - CLOSED_WRITABLE_FIELDS and self.env.context.get("bti_closing") is not _CLOSING:
+        if (
+            set(vals) - CLOSED_WRITABLE_FIELDS
+            and self.env.context.get("bti_closing") is not _CLOSING
+        ):
             closed = self.filtered(lambda c: c.state == "closed")
             if closed:
                 raise UserError(
@@ -623,27 +654,47 @@ class BtiCase(models.Model):
     web_read._readonly = False
 
     @api.model
-    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
         # Lists and kanbans show many cases; only opening one counts as a read.
-        return super(BtiCase, self.with_context(bti_no_access_log=True)).web_search_read(
-            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
+        return super(
+            BtiCase, self.with_context(bti_no_access_log=True)
+        ).web_search_read(
+            domain,
+            specification,
+            offset=offset,
+            limit=limit,
+            order=order,
+            count_limit=count_limit,
         )
 
     @api.model
-    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):  # pylint: disable=redefined-outer-name
+    def search_read(
+        self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs
+    ):  # pylint: disable=redefined-outer-name
         # Integrations read cases with search_read: each returned case is an opening.
         result = super().search_read(
-            domain=domain, fields=fields, offset=offset, limit=limit, order=order, **read_kwargs
+            domain=domain,
+            fields=fields,
+            offset=offset,
+            limit=limit,
+            order=order,
+            **read_kwargs,
         )
         if result and not self.env.context.get("bti_no_access_log"):
-            self.env["bti.access.log"]._log(self.browse([row["id"] for row in result]), "read")
+            self.env["bti.access.log"]._log(
+                self.browse([row["id"] for row in result]), "read"
+            )
         return result
 
     search_read._readonly = False
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
-        self.env["bti.access.log"]._log(self, "export", detail=", ".join(fields_to_export)[:250])
+        self.env["bti.access.log"]._log(
+            self, "export", detail=", ".join(fields_to_export)[:250]
+        )
         return result
 
     # ------------------------------------------------------------------
@@ -790,9 +841,9 @@ class BtiCase(models.Model):
             raise UserError(_("Give a reason for closing the case."))
         now = fields.Datetime.now()
         # Ending the baton periods is part of closing; users cannot write batons.
-        self.sudo().baton_ids.filtered(lambda b: b.state in ("proposed", "active")).write(
-            {"state": "ended", "date_end": now}
-        )
+        self.sudo().baton_ids.filtered(
+            lambda b: b.state in ("proposed", "active")
+        ).write({"state": "ended", "date_end": now})
         self.with_context(bti_closing=_CLOSING).write(
             {
                 "state": "closed",

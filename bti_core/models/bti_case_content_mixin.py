@@ -27,7 +27,10 @@ class BtiCaseContentMixin(models.AbstractModel):
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
     author_id = fields.Many2one(
-        "res.users", required=True, default=lambda self: self.env.user, ondelete="restrict"
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
     )
     author_service_id = fields.Many2one(
         "bti.service",
@@ -36,9 +39,13 @@ class BtiCaseContentMixin(models.AbstractModel):
         index=True,
         default=lambda self: self._default_author_service(),
     )
-    info_category_id = fields.Many2one("bti.info.category", string="Information Category")
+    info_category_id = fields.Many2one(
+        "bti.info.category", string="Information Category"
+    )
     visibility = fields.Selection(VISIBILITY, required=True, default="participants")
-    is_readable = fields.Boolean(compute="_compute_is_readable", search="_search_is_readable")
+    is_readable = fields.Boolean(
+        compute="_compute_is_readable", search="_search_is_readable"
+    )
 
     @api.model
     def _default_author_service(self):
@@ -71,7 +78,10 @@ class BtiCaseContentMixin(models.AbstractModel):
                             (
                                 "case_id.participant_ids",
                                 "any",
-                                [("service_id", "=", service.id), ("access_granted", "=", True)],
+                                [
+                                    ("service_id", "=", service.id),
+                                    ("access_granted", "=", True),
+                                ],
                             )
                         ],
                         written_by,

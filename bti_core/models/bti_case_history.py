@@ -17,6 +17,10 @@ class BtiCaseHistory(models.Model):
         [("wondering", "Wondering"), ("active", "Active"), ("closed", "Closed")]
     )
     kind = fields.Selection(
-        [("create", "Opened"), ("change", "Level or step changed"), ("close", "Closed")],
+        [
+            ("create", "Opened"),
+            ("change", "Level or step changed"),
+            ("close", "Closed"),
+        ],
         required=True,
     )

@@ -16,7 +16,9 @@ class BtiCaseParticipant(models.Model):
     _rec_name = "service_id"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
-    service_id = fields.Many2one("bti.service", required=True, ondelete="restrict", index=True)
+    service_id = fields.Many2one(
+        "bti.service", required=True, ondelete="restrict", index=True
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Contact Person",
@@ -30,12 +32,16 @@ class BtiCaseParticipant(models.Model):
     left_reason = fields.Char(readonly=True)
     active = fields.Boolean(default=True)
     is_owner = fields.Boolean(compute="_compute_is_owner", store=True)
-    access_granted = fields.Boolean(compute="_compute_access_granted", store=True, index=True)
+    access_granted = fields.Boolean(
+        compute="_compute_access_granted", store=True, index=True
+    )
 
     @api.depends("service_id", "case_id.service_id")
     def _compute_is_owner(self):
         for participant in self:
-            participant.is_owner = participant.service_id == participant.case_id.service_id
+            participant.is_owner = (
+                participant.service_id == participant.case_id.service_id
+            )
 
     @api.depends(
         "active",
@@ -49,7 +55,9 @@ class BtiCaseParticipant(models.Model):
         for participant in self:
             participant.access_granted = participant.active and (
                 participant.is_owner
-                or bool(participant.case_id._bti_consents_covering(participant.service_id))
+                or bool(
+                    participant.case_id._bti_consents_covering(participant.service_id)
+                )
             )
 
     @api.constrains("service_id", "active", "case_id")
@@ -60,7 +68,8 @@ class BtiCaseParticipant(models.Model):
             if not participant.case_id._bti_consents_covering(participant.service_id):
                 raise ValidationError(
                     _(
-                        "%(service)s cannot join case %(case)s: no valid consent covers "
+                        "%(service)s cannot join case %(case)s: no valid consent "
+                        "covers "
                         "this service. Record the consent first.",
                         service=participant.service_id.name,
                         case=participant.case_id.name,
@@ -71,8 +80,9 @@ class BtiCaseParticipant(models.Model):
     def _check_unique_service(self):
         for participant in self.filtered("active"):
             twins = participant.case_id.participant_ids.filtered(
-                lambda p, participant=participant: p.service_id == participant.service_id
-                and p != participant
+                lambda p, participant=participant: (
+                    p.service_id == participant.service_id and p != participant
+                )
             )
             if twins:
                 raise ValidationError(
@@ -111,7 +121,9 @@ class BtiCaseParticipant(models.Model):
 
     def write(self, vals):
         if "active" in vals and not self.env.context.get("bti_removing"):
-            raise UserError(_("Use “Remove from case” to end a service's participation."))
+            raise UserError(
+                _("Use “Remove from case” to end a service's participation.")
+            )
         if "service_id" in vals or "case_id" in vals:
             raise UserError(_("Add a new participant instead of changing the service."))
         return super().write(vals)
@@ -122,10 +134,13 @@ class BtiCaseParticipant(models.Model):
             case = participant.case_id
             case._bti_check_may_manage()
             if participant.is_owner:
-                raise UserError(_("The owning service cannot be removed from its own case."))
+                raise UserError(
+                    _("The owning service cannot be removed from its own case.")
+                )
             if case.holder_id and case.sudo().baton_ids.filtered(
-                lambda b, participant=participant: b.state == "active"
-                and b.service_id == participant.service_id
+                lambda b, participant=participant: (
+                    b.state == "active" and b.service_id == participant.service_id
+                )
             ):
                 raise UserError(
                     _(

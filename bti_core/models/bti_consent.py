@@ -55,7 +55,9 @@ class BtiConsent(models.Model):
         index=True,
     )
     service_ids = fields.Many2many("bti.service", string="Services Covered")
-    info_category_ids = fields.Many2many("bti.info.category", string="Types of Information")
+    info_category_ids = fields.Many2many(
+        "bti.info.category", string="Types of Information"
+    )
     purpose = fields.Text(required=True)
     collected_from = fields.Text(string="Information Collected From")
     given_by_partner_ids = fields.Many2many(
@@ -89,7 +91,9 @@ class BtiConsent(models.Model):
     @api.model
     def _default_valid_until(self):
         months = int(
-            self.env["ir.config_parameter"].sudo().get_param("bti_core.consent_validity_months", 12)
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bti_core.consent_validity_months", 12)
         )
         if months <= 0:
             return False
@@ -100,7 +104,9 @@ class BtiConsent(models.Model):
         labels = dict(self._fields["state"]._description_selection(self.env))
         for consent in self:
             consent.name = _(
-                "%(state)s consent of %(date)s", state=labels.get(consent.state), date=consent.date
+                "%(state)s consent of %(date)s",
+                state=labels.get(consent.state),
+                date=consent.date,
             )
 
     @api.depends("case_id.birth_date", "date")
@@ -111,8 +117,12 @@ class BtiConsent(models.Model):
 
     @api.model
     def _youth_consent_age(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "bti_core.youth_consent_age", age_rules.DEFAULT_YOUTH_CONSENT_AGE
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(
+                "bti_core.youth_consent_age", age_rules.DEFAULT_YOUTH_CONSENT_AGE
+            )
         )
         return int(value)
 
@@ -124,7 +134,14 @@ class BtiConsent(models.Model):
             case.birth_date, self.date or fields.Date.context_today(self), threshold
         ) and not age_rules.is_adult(case.birth_date, self.date)
 
-    @api.constrains("state", "service_ids", "given_by_partner_ids", "youth_consented", "valid_from", "valid_until")
+    @api.constrains(
+        "state",
+        "service_ids",
+        "given_by_partner_ids",
+        "youth_consented",
+        "valid_from",
+        "valid_until",
+    )
     def _check_terms(self):
         threshold = self._youth_consent_age()
         for consent in self:
@@ -136,7 +153,9 @@ class BtiConsent(models.Model):
             if not consent.given_by_partner_ids:
                 raise ValidationError(_("Record who gave or refused the consent."))
             allowed = case.guardian_ids.filtered("parental_responsibility").partner_id
-            if case.subject_kind == "pregnant" or age_rules.is_adult(case.birth_date, consent.date):
+            if case.subject_kind == "pregnant" or age_rules.is_adult(
+                case.birth_date, consent.date
+            ):
                 allowed |= case.subject_partner_id
             if consent._bti_youth_required(threshold):
                 allowed |= case.subject_partner_id
@@ -144,13 +163,16 @@ class BtiConsent(models.Model):
             if strangers:
                 raise ValidationError(
                     _(
-                        "%s may not consent on behalf of the child: only guardians with "
+                        "%s may not consent on behalf of the child: only guardians "
+                        "with "
                         "parental responsibility (and the young person) can.",
                         ", ".join(strangers.mapped("name")),
                     )
                 )
-            if consent.state == "given" and consent._bti_youth_required(threshold) and not (
-                consent.youth_consented
+            if (
+                consent.state == "given"
+                and consent._bti_youth_required(threshold)
+                and not (consent.youth_consented)
             ):
                 raise ValidationError(
                     _(
@@ -182,7 +204,8 @@ class BtiConsent(models.Model):
         if changed_terms:
             raise UserError(
                 _(
-                    "A recorded consent cannot be changed. Withdraw it, or record a new "
+                    "A recorded consent cannot be changed. Withdraw it, or record "
+                    "a new "
                     "consent with the new terms."
                 )
             )
@@ -190,11 +213,16 @@ class BtiConsent(models.Model):
             for consent in self:
                 if (consent.state, vals["state"]) not in ALLOWED_TRANSITIONS:
                     raise UserError(
-                        _("A consent cannot go from %(old)s to %(new)s.", old=consent.state, new=vals["state"])
+                        _(
+                            "A consent cannot go from %(old)s to %(new)s.",
+                            old=consent.state,
+                            new=vals["state"],
+                        )
                     )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(_("Consents are kept as documentation; withdraw instead."))
 
     def action_withdraw(self, reason=None):
@@ -230,12 +258,16 @@ class BtiConsent(models.Model):
                 case=case.name,
             )
             case.message_post(body=body, subtype_xmlid="mail.mt_note")
-            responsible = case.holder_id or case.participant_ids.filtered("is_owner").user_id[:1]
+            responsible = (
+                case.holder_id or case.participant_ids.filtered("is_owner").user_id[:1]
+            )
             if responsible:
                 case.activity_schedule(
                     act_type_xmlid="mail.mail_activity_data_todo",
                     user_id=responsible.id,
-                    summary=_("%(what)s on case %(case)s", what=summary, case=case.name),
+                    summary=_(
+                        "%(what)s on case %(case)s", what=summary, case=case.name
+                    ),
                 )
 
     @api.model

@@ -23,5 +23,9 @@ class BtiInfoCategory(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("code_unique", "unique(code)", "The code of an information category must be unique."),
+        (
+            "code_unique",
+            "unique(code)",
+            "The code of an information category must be unique.",
+        ),
     ]

@@ -16,7 +16,11 @@ class BtiLevel(models.Model):
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "Each level code may be used once."),
-        ("code_range", "CHECK(code >= 0 AND code <= 3)", "The level code must be 0, 1, 2 or 3."),
+        (
+            "code_range",
+            "CHECK(code >= 0 AND code <= 3)",
+            "The level code must be 0, 1, 2 or 3.",
+        ),
     ]
 
     @api.depends("code", "name")

@@ -8,7 +8,9 @@ class BtiLevelStep(models.Model):
     _description = "BTI Level Step"
     _order = "level_id, sequence, id"
 
-    level_id = fields.Many2one("bti.level", required=True, ondelete="cascade", index=True)
+    level_id = fields.Many2one(
+        "bti.level", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     description = fields.Text(translate=True)

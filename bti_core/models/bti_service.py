@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class BtiService(models.Model):
-    """A municipal service or unit taking part in BTI (a kindergarten, a school, PPT...).
+    """A municipal service or unit in BTI (a kindergarten, a school, PPT...).
 
     The access settings on this record are the per-service policy that
     administrators configure; record rules read them, so they are enforced for

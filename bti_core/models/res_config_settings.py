@@ -28,6 +28,8 @@ class ResConfigSettings(models.TransientModel):
     def _check_bti_numbers(self):
         for settings in self:
             if settings.bti_wondering_deadline_days < 1:
-                raise ValidationError(_("The decision deadline must be at least one day."))
+                raise ValidationError(
+                    _("The decision deadline must be at least one day.")
+                )
             if settings.bti_consent_validity_months < 0:
                 raise ValidationError(_("The consent validity cannot be negative."))

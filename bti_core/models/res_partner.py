@@ -21,10 +21,16 @@ class ResPartner(models.Model):
         help="Technical: this person is the subject or a guardian in a BTI case.",
     )
     bti_subject_case_ids = fields.One2many(
-        "bti.case", "subject_partner_id", string="BTI Cases", groups="bti_core.group_bti_user"
+        "bti.case",
+        "subject_partner_id",
+        string="BTI Cases",
+        groups="bti_core.group_bti_user",
     )
     bti_guardian_ids = fields.One2many(
-        "bti.case.guardian", "partner_id", string="BTI Guardianships", groups="bti_core.group_bti_user"
+        "bti.case.guardian",
+        "partner_id",
+        string="BTI Guardianships",
+        groups="bti_core.group_bti_user",
     )
     bti_is_accessible = fields.Boolean(
         compute="_compute_bti_is_accessible", search="_search_bti_is_accessible"
@@ -33,7 +39,9 @@ class ResPartner(models.Model):
     def _bti_mark_confidential(self):
         # Users of a case may not write partners; marking is part of creating
         # the case. Partners of users (staff) stay visible as colleagues.
-        to_mark = self.sudo().filtered(lambda p: not p.bti_confidential and not p.user_ids)
+        to_mark = self.sudo().filtered(
+            lambda p: not p.bti_confidential and not p.user_ids
+        )
         if to_mark:
             to_mark.write({"bti_confidential": True})
 

@@ -13,31 +13,52 @@ class BtiCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=False, mail_notrack=False)
+        )
         Service = cls.env["bti.service"]
         cls.cat_general = cls.env.ref("bti_core.info_category_general")
         cls.cat_health = cls.env.ref("bti_core.info_category_health")
-        cls.kindergarten = Service.create({"name": "Test Kindergarten", "kind": "basis"})
+        cls.kindergarten = Service.create(
+            {"name": "Test Kindergarten", "kind": "basis"}
+        )
         cls.school = Service.create({"name": "Test School", "kind": "basis"})
         cls.health = Service.create(
             {
                 "name": "Test Health Station",
                 "kind": "basis",
-                "info_category_ids": [Command.set((cls.cat_general | cls.cat_health).ids)],
+                "info_category_ids": [
+                    Command.set((cls.cat_general | cls.cat_health).ids)
+                ],
             }
         )
         cls.ppt = Service.create(
-            {"name": "Test PPT", "kind": "help", "guide_family": "help", "may_open_cases": False}
+            {
+                "name": "Test PPT",
+                "kind": "help",
+                "guide_family": "help",
+                "may_open_cases": False,
+            }
         )
         cls.cws = Service.create(
             {"name": "Test Child Welfare", "kind": "help", "guide_family": "help"}
         )
         cls.bup = Service.create(
-            {"name": "Test BUP", "kind": "specialist", "guide_family": "help", "may_hold_baton": False}
+            {
+                "name": "Test BUP",
+                "kind": "specialist",
+                "guide_family": "help",
+                "may_hold_baton": False,
+            }
         )
 
         def user(login, groups="bti_core.group_bti_user", services=(), led=()):
-            new = new_test_user(cls.env, login=login, groups=groups, name=login.replace("_", " ").title())
+            new = new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                name=login.replace("_", " ").title(),
+            )
             for service in services:
                 service.member_ids = [Command.link(new.id)]
             for service in led:
@@ -57,14 +78,18 @@ class BtiCommon(TransactionCase):
         cls.ppt_advisor = user("ppt_advisor", services=[cls.ppt])
         cls.cws_worker = user("cws_worker", services=[cls.cws])
         cls.bup_doctor = user("bup_doctor", services=[cls.bup])
-        cls.bti_admin = user("bti_admin", groups="bti_core.group_bti_manager,base.group_system")
+        cls.bti_admin = user(
+            "bti_admin", groups="bti_core.group_bti_manager,base.group_system"
+        )
         cls.outsider = user("outsider", groups="base.group_user")
 
         Partner = cls.env["res.partner"]
         cls.child = Partner.create({"name": "Test Child"})
         cls.mother = Partner.create({"name": "Test Mother"})
         cls.father = Partner.create({"name": "Test Father"})
-        cls.child_birth_date = datetime.date.today().replace(year=datetime.date.today().year - 5)
+        cls.child_birth_date = datetime.date.today().replace(
+            year=datetime.date.today().year - 5
+        )
         cls.child_national_id = national_id.make(cls.child_birth_date, 512)
 
     # ------------------------------------------------------------------
@@ -80,7 +105,13 @@ class BtiCommon(TransactionCase):
             "service_id": service.id,
             "birth_date": cls.child_birth_date,
             "guardian_ids": [
-                Command.create({"partner_id": cls.env["res.partner"].create({"name": "Guardian of a test"}).id})
+                Command.create(
+                    {
+                        "partner_id": cls.env["res.partner"]
+                        .create({"name": "Guardian of a test"})
+                        .id
+                    }
+                )
             ],
         }
         values.update(vals)
@@ -104,7 +135,13 @@ class BtiCommon(TransactionCase):
         return (
             cls.env["bti.case.participant"]
             .with_user(user)
-            .create({"case_id": case.id, "service_id": service.id, "user_id": contact and contact.id})
+            .create(
+                {
+                    "case_id": case.id,
+                    "service_id": service.id,
+                    "user_id": contact and contact.id,
+                }
+            )
             .with_env(cls.env)
         )
 
@@ -116,7 +153,7 @@ class BtiCommon(TransactionCase):
 
     @classmethod
     def _level2_case(cls):
-        """An active level-2 case of the kindergarten with the school joined by consent."""
+        """An active level-2 kindergarten case; the school joined by consent."""
         case = cls._new_case()
         cls._decide(case, "level_2")
         cls._give_consent(case, cls.school)

@@ -603,7 +603,9 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
         for row in self._rows(CASE_MODELS):
             sample = self._sample(row["model"], row["record"])
             user = self.role_users[row["role"]]
-            with self.subTest(role=row["role"], model=row["model"], record=row["record"]):
+            with self.subTest(
+                role=row["role"], model=row["model"], record=row["record"]
+            ):
                 self.assertEqual(
                     sample.record.with_user(user).has_access("read"),
                     row["read"] == "allow",

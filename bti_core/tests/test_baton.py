@@ -81,7 +81,7 @@ class TestBaton(BtiCommon):
         wizard = (
             self.env["bti.baton.propose.wizard"]
             .with_user(self.kg_teacher)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"service_id": self.school.id, "user_id": self.school_teacher.id})
         )
         self.assertEqual(wizard.case_id, self.case)
@@ -271,7 +271,7 @@ class TestBaton(BtiCommon):
         wizard = (
             self.env["bti.baton.refuse.wizard"]
             .with_user(self.school_teacher)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "On leave"})
         )
         wizard.action_confirm()

@@ -195,7 +195,7 @@ class TestParticipant(BtiCommon):
         wizard = (
             self.env["bti.participant.remove.wizard"]
             .with_user(self.kg_teacher)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Moved to another school"})
         )
         wizard.action_confirm()

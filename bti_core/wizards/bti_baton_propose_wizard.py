@@ -32,16 +32,28 @@ class BtiBatonProposeWizard(models.TransientModel):
     @api.onchange("service_id")
     def _onchange_service_id(self):
         if self.service_id and self.user_id not in self.service_id.member_ids:
-            self.user_id = self.env["bti.case.participant"].search(
-                [("case_id", "=", self.case_id.id), ("service_id", "=", self.service_id.id)],
-                limit=1,
-            ).user_id
+            self.user_id = (
+                self.env["bti.case.participant"]
+                .search(
+                    [
+                        ("case_id", "=", self.case_id.id),
+                        ("service_id", "=", self.service_id.id),
+                    ],
+                    limit=1,
+                )
+                .user_id
+            )
 
     def action_confirm(self):
         self.ensure_one()
         if self.service_id not in self.allowed_service_ids:
             raise UserError(
-                _("%s does not take part in the case or may not hold the baton.", self.service_id.name)
+                _(
+                    "%s does not take part in the case or may not hold the baton.",
+                    self.service_id.name,
+                )
             )
-        self.env["bti.baton"]._bti_propose(self.case_id, self.user_id, self.service_id, self.note)
+        self.env["bti.baton"]._bti_propose(
+            self.case_id, self.user_id, self.service_id, self.note
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -5,7 +5,9 @@ class BtiParticipantRemoveWizard(models.TransientModel):
     _name = "bti.participant.remove.wizard"
     _description = "Remove a Service from a BTI Case"
 
-    participant_id = fields.Many2one("bti.case.participant", required=True, ondelete="cascade")
+    participant_id = fields.Many2one(
+        "bti.case.participant", required=True, ondelete="cascade"
+    )
     reason = fields.Char(required=True)
 
     def action_confirm(self):
