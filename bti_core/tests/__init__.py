@@ -8,3 +8,4 @@ from . import test_access_policy
 from . import test_confidential_partner
 from . import test_jsonrpc
 from . import test_tour
+from . import test_content_mixin
