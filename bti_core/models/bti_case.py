@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
@@ -81,6 +81,12 @@ class BtiCase(models.Model):
     )
     expected_date = fields.Date(string="Expected Date of Birth")
     age = fields.Integer(compute="_compute_age")
+    # Defined before guardian_ids on purpose: one2many lines are created in field
+    # order, and the owning service's participant must exist first, since it is
+    # what lets its members (who write the guardians) see the case.
+    participant_ids = fields.One2many(
+        "bti.case.participant", "case_id", string="Participants"
+    )
     guardian_ids = fields.One2many("bti.case.guardian", "case_id", string="Guardians")
     service_id = fields.Many2one(
         "bti.service",
@@ -171,9 +177,6 @@ class BtiCase(models.Model):
     )
     close_note = fields.Text(readonly=True, copy=False)
     close_date = fields.Date(readonly=True, copy=False, tracking=True)
-    participant_ids = fields.One2many(
-        "bti.case.participant", "case_id", string="Participants"
-    )
     baton_ids = fields.One2many("bti.baton", "case_id", string="Baton History")
     consent_ids = fields.One2many("bti.consent", "case_id", string="Consents")
     history_ids = fields.One2many("bti.case.history", "case_id", string="Level History")
@@ -242,41 +245,19 @@ class BtiCase(models.Model):
         user = user or self.env.user
         if not user.has_group("bti_core.group_bti_user"):
             return expression.FALSE_DOMAIN
-        service_ids = user.sudo().bti_service_ids.ids
-        domain = expression.OR(
-            [
-                [("state", "=", "wondering"), ("service_id", "in", service_ids)],
-                [
-                    (
-                        "participant_ids",
-                        "any",
-                        [
-                            ("access_granted", "=", True),
-                            ("service_id", "in", service_ids),
-                        ],
-                    )
-                ],
-            ]
-        )
+        services = user.sudo().bti_service_ids
         if user.has_group("bti_core.group_bti_leader"):
-            led_ids = user.sudo().bti_led_service_ids.ids
-            domain = expression.OR(
-                [
-                    domain,
-                    [("service_id", "in", led_ids)],
-                    [
-                        (
-                            "participant_ids",
-                            "any",
-                            [
-                                ("access_granted", "=", True),
-                                ("service_id", "in", led_ids),
-                            ],
-                        )
-                    ],
-                ]
+            services |= user.sudo().bti_led_service_ids
+        # The owning service is always a participant with access (created with
+        # the case, never removed), so one semi-join covers every branch above;
+        # without an OR, PostgreSQL answers it from the participant indexes.
+        return [
+            (
+                "participant_ids",
+                "any",
+                [("access_granted", "=", True), ("service_id", "in", services.ids)],
             )
-        return domain
+        ]
 
     # Per user (the cache is shared by all users of a transaction), and
     # recomputed as soon as a consent or a participation changes.
@@ -532,19 +513,22 @@ class BtiCase(models.Model):
                 )
                 level = self.env["bti.level"].browse(level_id)
                 vals["step_id"] = level._first_step().id if level else False
+            service_id = vals.get("service_id") or self.default_get(["service_id"]).get(
+                "service_id"
+            )
+            service = self.env["bti.service"].sudo().browse(service_id)
+            owner = {
+                "service_id": service_id,
+                "user_id": self.env.uid
+                if self.env.user in service.member_ids
+                else False,
+            }
+            vals["participant_ids"] = [Command.create(owner)] + list(
+                vals.get("participant_ids") or []
+            )
         cases = super().create(vals_list)
         for case in cases:
             case._bti_mark_confidential()
-            self.env["bti.case.participant"].create(
-                {
-                    "case_id": case.id,
-                    "service_id": case.service_id.id,
-                    "user_id": self.env.user.id
-                    if self.env.user in case.service_id.member_ids
-                    else False,
-                    "role": _("Owning service"),
-                }
-            )
             case._bti_history("create")
             if case.state == "wondering":
                 case._bti_schedule_decision()
@@ -572,6 +556,14 @@ class BtiCase(models.Model):
                     "through its actions."
                 )
             )
+        if "service_id" in vals and not self.env.su:
+            if any(case.service_id.id != vals["service_id"] for case in self):
+                raise UserError(
+                    _(
+                        "The owning service of a case cannot be changed: add the other "
+                        "service as a participant and hand the baton over."
+                    )
+                )
         if vals.get("national_id"):
             vals["national_id"] = national_id.normalize(vals["national_id"])
         level_changes = "level_id" in vals or "step_id" in vals

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -50,18 +51,31 @@ class ResPartner(models.Model):
         case_domain = self.env["bti.case"]._bti_accessible_domain()
         if case_domain == expression.FALSE_DOMAIN:
             return expression.FALSE_DOMAIN
-        return [
-            "|",
-            ("bti_subject_case_ids", "any", case_domain),
-            ("bti_guardian_ids", "any", [("case_id", "any", case_domain)]),
-        ]
+        # One subquery (a UNION, not an OR of two joins), so that PostgreSQL
+        # evaluates it once as a hashed subplan for every partner query.
+        cases = (
+            self.env["bti.case"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search(case_domain)
+        )
+        partner_ids = SQL(
+            "(SELECT subject_partner_id FROM bti_case WHERE id IN %s"
+            " UNION SELECT partner_id FROM bti_case_guardian WHERE case_id IN %s)",
+            cases.subselect(),
+            cases.subselect(),
+        )
+        return [("id", "in", partner_ids)]
 
     @api.depends_context("uid")
     @api.depends(
         "bti_subject_case_ids.is_accessible", "bti_guardian_ids.case_id.is_accessible"
     )
     def _compute_bti_is_accessible(self):
-        accessible = self.sudo().filtered_domain(self._bti_accessible_partner_domain())
+        domain = self._bti_accessible_partner_domain()
+        accessible = self.sudo().search(
+            expression.AND([[("id", "in", self.ids)], domain])
+        )
         for partner in self:
             partner.bti_is_accessible = partner in accessible
 
