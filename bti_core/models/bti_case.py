@@ -242,22 +242,24 @@ class BtiCase(models.Model):
         withdrawn from the holder's service the holder loses access with it.
         Leaders also see the cases of the services they lead.
         """
-        user = user or self.env.user
-        if not user.has_group("bti_core.group_bti_user"):
+        participant_domain = self._bti_access_participant_domain(user)
+        if participant_domain is None:
             return expression.FALSE_DOMAIN
-        services = user.sudo().bti_service_ids
-        if user.has_group("bti_core.group_bti_leader"):
-            services |= user.sudo().bti_led_service_ids
         # The owning service is always a participant with access (created with
         # the case, never removed), so one semi-join covers every branch above;
         # without an OR, PostgreSQL answers it from the participant indexes.
-        return [
-            (
-                "participant_ids",
-                "any",
-                [("access_granted", "=", True), ("service_id", "in", services.ids)],
-            )
-        ]
+        return [("participant_ids", "any", participant_domain)]
+
+    @api.model
+    def _bti_access_participant_domain(self, user=None):
+        """The participations through which ``user`` sees cases (None: no BTI user)."""
+        user = user or self.env.user
+        if not user.has_group("bti_core.group_bti_user"):
+            return None
+        services = user.sudo().bti_service_ids
+        if user.has_group("bti_core.group_bti_leader"):
+            services |= user.sudo().bti_led_service_ids
+        return [("access_granted", "=", True), ("service_id", "in", services.ids)]
 
     # Per user (the cache is shared by all users of a transaction), and
     # recomputed as soon as a consent or a participation changes.

@@ -48,36 +48,62 @@ class ResPartner(models.Model):
 
     @api.model
     def _bti_accessible_partner_domain(self):
-        case_domain = self.env["bti.case"]._bti_accessible_domain()
-        if case_domain == expression.FALSE_DOMAIN:
+        participant_domain = self.env["bti.case"]._bti_access_participant_domain()
+        if participant_domain is None:
             return expression.FALSE_DOMAIN
-        # One subquery (a UNION, not an OR of two joins), so that PostgreSQL
-        # evaluates it once as a hashed subplan for every partner query.
-        cases = (
-            self.env["bti.case"]
-            .sudo()
-            .with_context(active_test=False)
-            ._search(case_domain)
+        return [
+            (
+                "id",
+                "in",
+                self._bti_partners_of_cases(self._bti_case_ids(participant_domain)),
+            )
+        ]
+
+    @api.model
+    def _bti_case_ids(self, participant_domain):
+        # The case ids first (one indexed query): PostgreSQL then plans the
+        # partner subquery with the real number of cases and looks them up by
+        # index, instead of scanning every case (the plan an id subquery got).
+        participations = (
+            self.env["bti.case.participant"].sudo()._search(participant_domain)
         )
-        partner_ids = SQL(
-            "(SELECT subject_partner_id FROM bti_case WHERE id IN %s"
-            " UNION SELECT partner_id FROM bti_case_guardian WHERE case_id IN %s)",
-            cases.subselect(),
-            cases.subselect(),
+        column = SQL.identifier(participations.table, "case_id")
+        return [row[0] for row in self.env.execute_query(participations.select(column))]
+
+    @api.model
+    def _bti_partners_of_cases(self, case_ids, partner_ids=None):
+        """SQL selecting the subjects and guardians of ``case_ids`` (among
+        ``partner_ids`` when given): one UNION subquery, which PostgreSQL
+        evaluates once per partner query as a hashed subplan."""
+        subject_filter = guardian_filter = SQL("")
+        if partner_ids is not None:
+            subject_filter = SQL(" AND subject_partner_id = ANY(%s)", partner_ids)
+            guardian_filter = SQL(" AND partner_id = ANY(%s)", partner_ids)
+        return SQL(
+            "(SELECT subject_partner_id FROM bti_case WHERE id = ANY(%s)%s"
+            " UNION SELECT partner_id FROM bti_case_guardian"
+            " WHERE case_id = ANY(%s)%s)",
+            case_ids,
+            subject_filter,
+            case_ids,
+            guardian_filter,
         )
-        return [("id", "in", partner_ids)]
 
     @api.depends_context("uid")
     @api.depends(
         "bti_subject_case_ids.is_accessible", "bti_guardian_ids.case_id.is_accessible"
     )
     def _compute_bti_is_accessible(self):
-        domain = self._bti_accessible_partner_domain()
-        accessible = self.sudo().search(
-            expression.AND([[("id", "in", self.ids)], domain])
-        )
+        participant_domain = self.env["bti.case"]._bti_access_participant_domain()
+        accessible = set()
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        if participant_domain is not None and ids:
+            query = self._bti_partners_of_cases(
+                self._bti_case_ids(participant_domain), ids
+            )
+            accessible = {row[0] for row in self.env.execute_query(query)}
         for partner in self:
-            partner.bti_is_accessible = partner in accessible
+            partner.bti_is_accessible = partner.id in accessible
 
     @api.model
     def _search_bti_is_accessible(self, operator, value):
