@@ -4,6 +4,7 @@ from odoo.osv import expression
 
 from ..rules import age as age_rules
 from ..rules import national_id
+from .boolean_search import boolean_search
 
 # Fields a closed case still lets the system write (chatter, activities).
 CLOSED_WRITABLE_FIELDS = {
@@ -272,12 +273,7 @@ class BtiCase(models.Model):
 
     @api.model
     def _search_is_accessible(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on accessibility."))
-        domain = self._bti_accessible_domain()
-        if (operator == "=") != value:
-            return ["!", *expression.normalize_domain(domain)]
-        return domain
+        return boolean_search(self, self._bti_accessible_domain(), operator, value)
 
     def _bti_consents_covering(self, service, on_date=None):
         """The given, currently valid consents of this case that cover ``service``."""

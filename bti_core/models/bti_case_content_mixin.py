@@ -1,6 +1,7 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 from odoo.osv import expression
+
+from .boolean_search import boolean_search
 
 VISIBILITY = [
     ("family", "Shared with the family"),
@@ -109,9 +110,4 @@ class BtiCaseContentMixin(models.AbstractModel):
 
     @api.model
     def _search_is_readable(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on readability."))
-        domain = self._bti_readable_domain()
-        if (operator == "=") != value:
-            return ["!", *expression.normalize_domain(domain)]
-        return domain
+        return boolean_search(self, self._bti_readable_domain(), operator, value)

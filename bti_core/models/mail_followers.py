@@ -1,6 +1,7 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 from odoo.osv import expression
+
+from .boolean_search import boolean_search
 
 
 class MailFollowers(models.Model):
@@ -44,9 +45,4 @@ class MailFollowers(models.Model):
 
     @api.model
     def _search_bti_is_accessible(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on BTI accessibility."))
-        domain = self._bti_accessible_domain()
-        if (operator == "=") != value:
-            return ["!", *expression.normalize_domain(domain)]
-        return domain
+        return boolean_search(self, self._bti_accessible_domain(), operator, value)

@@ -1,7 +1,8 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from .boolean_search import boolean_search
 
 
 class ResPartner(models.Model):
@@ -107,9 +108,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _search_bti_is_accessible(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on BTI accessibility."))
-        domain = self._bti_accessible_partner_domain()
-        if (operator == "=") != value:
-            return ["!", *expression.normalize_domain(domain)]
-        return domain
+        return boolean_search(
+            self, self._bti_accessible_partner_domain(), operator, value
+        )

@@ -2,6 +2,8 @@ import datetime
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from ..rules import national_id
 
@@ -159,3 +161,31 @@ class BtiCommon(TransactionCase):
         cls._give_consent(case, cls.school)
         cls._add_participant(case, cls.school, cls.school_teacher)
         return case
+
+
+class BtiJsonRpcMixin:
+    """JSON-RPC calls as the user logged in by an HttpCase (``authenticate``)."""
+
+    def _rpc(self, route, model, method, *args, **kwargs):
+        """Return ``(error_name, result)`` of a JSON-RPC call."""
+        try:
+            # Refused calls are logged as warnings by odoo.http: expected here.
+            with mute_logger("odoo.http", "odoo.models"):
+                result = self.make_jsonrpc_request(
+                    f"{route}/{model}/{method}",
+                    {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": kwargs,
+                    },
+                )
+        except JsonRpcException as exc:
+            return exc.args[0], None
+        return None, result
+
+    def _call_kw(self, model, method, *args, **kwargs):
+        return self._rpc("/web/dataset/call_kw", model, method, *args, **kwargs)
+
+    def _call_button(self, model, method, *args, **kwargs):
+        return self._rpc("/web/dataset/call_button", model, method, *args, **kwargs)

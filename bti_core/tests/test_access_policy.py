@@ -15,10 +15,9 @@ from collections import namedtuple
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import file_open, mute_logger
 
-from .common import BtiCommon
+from .common import BtiCommon, BtiJsonRpcMixin
 
 _logger = logging.getLogger(__name__)
 
@@ -630,45 +629,27 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
 
 
 @tagged("post_install", "-at_install")
-class TestAccessPolicyJsonRpc(BtiPolicyWorld, HttpCase):
+class TestAccessPolicyJsonRpc(BtiJsonRpcMixin, BtiPolicyWorld, HttpCase):
     """The case-level rows of the table through /web/dataset/call_kw, as the user."""
-
-    def _call(self, model, method, *args, **kwargs):
-        """Return ``(error_name, result)`` of a JSON-RPC call."""
-        try:
-            # Refused calls are logged as warnings by odoo.http: expected here.
-            with mute_logger("odoo.http", "odoo.models"):
-                result = self.make_jsonrpc_request(
-                    f"/web/dataset/call_kw/{model}/{method}",
-                    {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": kwargs,
-                    },
-                )
-        except JsonRpcException as exc:
-            return exc.args[0], None
-        return None, result
 
     def _check_rpc_read(self, row, sample):
         model, record_id = row["model"], sample.record.id
         domain = [("id", "=", record_id)]
         calls = {
-            "search_read": self._call(
+            "search_read": self._call_kw(
                 model, "search_read", domain=domain, fields=sample.fields
             ),
-            "read": self._call(model, "read", [record_id], sample.fields),
-            "web_read": self._call(
+            "read": self._call_kw(model, "read", [record_id], sample.fields),
+            "web_read": self._call_kw(
                 model,
                 "web_read",
                 [record_id],
                 specification={f: {} for f in sample.fields},
             ),
-            "read_group": self._call(
+            "read_group": self._call_kw(
                 model, "read_group", domain=domain, fields=["__count"], groupby=[]
             ),
-            "name_search": self._call(
+            "name_search": self._call_kw(
                 model,
                 "name_search",
                 name=sample.search_name,
@@ -700,7 +681,7 @@ class TestAccessPolicyJsonRpc(BtiPolicyWorld, HttpCase):
         return len(calls)
 
     def _check_rpc_write(self, row, sample):
-        error, _result = self._call(
+        error, _result = self._call_kw(
             row["model"], "write", [sample.record.id], sample.write
         )
         doing = f"WRITE {sample.label} through JSON-RPC"

@@ -6,17 +6,15 @@ the checks of the transitions must hold there exactly as in the ORM.
 """
 
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
-from .common import BtiCommon
+from .common import BtiCommon, BtiJsonRpcMixin
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 USER_ERROR = "odoo.exceptions.UserError"
 
 
 @tagged("post_install", "-at_install")
-class TestJsonRpc(BtiCommon, HttpCase):
+class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -28,30 +26,6 @@ class TestJsonRpc(BtiCommon, HttpCase):
             ._bti_propose(cls.case, cls.school_teacher, cls.school, "Please take over")
         )
         cls.active_baton = cls.case.baton_ids.filtered(lambda b: b.state == "active")
-
-    def _rpc(self, route, model, method, *args, **kwargs):
-        """Return ``(error_name, result)`` of a JSON-RPC call."""
-        try:
-            # Refused calls are logged as warnings by odoo.http: expected here.
-            with mute_logger("odoo.http"):
-                result = self.make_jsonrpc_request(
-                    f"{route}/{model}/{method}",
-                    {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": kwargs,
-                    },
-                )
-        except JsonRpcException as exc:
-            return exc.args[0], None
-        return None, result
-
-    def _call_kw(self, model, method, *args, **kwargs):
-        return self._rpc("/web/dataset/call_kw", model, method, *args, **kwargs)
-
-    def _call_button(self, model, method, *args, **kwargs):
-        return self._rpc("/web/dataset/call_button", model, method, *args, **kwargs)
 
     def _baton_state(self):
         self.env.invalidate_all()

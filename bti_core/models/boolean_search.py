@@ -1,0 +1,15 @@
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+
+def boolean_search(model, domain_for_true, operator, value):
+    """The domain of a search on a computed boolean access field of ``model``.
+
+    ``domain_for_true`` selects the records for which the field is True; the
+    access fields are searched with ``=`` or ``!=`` and a boolean only.
+    """
+    if operator not in ("=", "!=") or not isinstance(value, bool):
+        raise UserError(model.env._("Unsupported search on an access field."))
+    if (operator == "=") != value:
+        return ["!", *expression.normalize_domain(domain_for_true)]
+    return domain_for_true
