@@ -165,6 +165,29 @@ ensure_venv() {
 # PostgreSQL
 # --------------------------------------------------------------------------
 ensure_postgres() {
+    ensure_postgres_up
+    ensure_postgres_role
+}
+
+# The current login needs a role that can create databases. As root, grant it
+# through the postgres superuser when it is missing (a fresh Debian cluster).
+ensure_postgres_role() {
+    local me can
+    me="$(id -un)"
+    can="$(psql -d postgres -tAc "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user" 2>/dev/null || true)"
+    [ "$can" = t ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! id postgres >/dev/null 2>&1; then
+        die "PostgreSQL role $me cannot create databases. Run: sudo -u postgres createuser -s $me"
+    fi
+    log "granting PostgreSQL role $me the right to create databases"
+    if [ -z "$can" ]; then
+        su postgres -c "createuser --superuser $me"
+    else
+        su postgres -c "psql -qc 'ALTER ROLE \"$me\" CREATEDB'"
+    fi
+}
+
+ensure_postgres_up() {
     if command -v pg_isready >/dev/null 2>&1 && pg_isready -q; then
         return 0
     fi

@@ -713,19 +713,6 @@ class BtiCase(models.Model):
         self._bti_check_may_manage()
         return self._bti_wizard("bti.baton.propose.wizard", _("Hand Over the Baton"))
 
-    def action_take_baton(self):
-        """Take the baton of an active case that has none yet is impossible by
-        design; this takes it through a proposal to oneself accepted at once
-        when the user may manage the case and has no holder above them."""
-        self.ensure_one()
-        self._bti_check_may_manage()
-        if self.holder_id:
-            raise UserError(
-                _("Case %s already has a stafettholder: ask for a handover.", self.name)
-            )
-        self._bti_start_baton(self.env.user)
-        return True
-
     def action_accept_baton(self):
         self.ensure_one()
         return self.pending_baton_id.action_accept()
