@@ -9,3 +9,4 @@ from . import test_confidential_partner
 from . import test_jsonrpc
 from . import test_tour
 from . import test_content_mixin
+from . import test_http_downloads
