@@ -1,6 +1,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..rules import age as age_rules
 from ..rules import national_id
@@ -249,7 +250,11 @@ class BtiCase(models.Model):
         # The owning service is always a participant with access (created with
         # the case, never removed), so one semi-join covers every branch above;
         # without an OR, PostgreSQL answers it from the participant indexes.
-        return [("participant_ids", "any", participant_domain)]
+        participations = (
+            self.env["bti.case.participant"].sudo()._search(participant_domain)
+        )
+        column = SQL.identifier(participations.table, "case_id")
+        return [("id", "in", participations.subselect(column))]
 
     @api.model
     def _bti_access_participant_domain(self, user=None):
@@ -267,7 +272,11 @@ class BtiCase(models.Model):
     @api.depends_context("uid")
     @api.depends("state", "service_id", "participant_ids.access_granted")
     def _compute_is_accessible(self):
-        accessible = self.sudo().filtered_domain(self._bti_accessible_domain())
+        ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
+        domain = expression.AND([[("id", "in", ids)], self._bti_accessible_domain()])
+        accessible = (
+            self.sudo().with_context(active_test=False).search(domain) if ids else ()
+        )
         for case in self:
             case.is_accessible = case in accessible
 
