@@ -48,6 +48,7 @@ class BtiBaton(models.Model):
 
     @api.constrains("holder_id", "service_id", "state")
     def _check_holder_service(self):
+        # Constraints check the whole case as the system, whoever triggers them.
         for baton in self.filtered(lambda b: b.state in ("proposed", "active")):
             service = baton.service_id.sudo()
             if not service.may_hold_baton:
@@ -79,7 +80,7 @@ class BtiBaton(models.Model):
     @api.constrains("state", "case_id")
     def _check_single(self):
         for baton in self:
-            siblings = baton.case_id.sudo().baton_ids
+            siblings = baton.case_id.sudo().baton_ids  # all periods, as the system
             if len(siblings.filtered(lambda b: b.state == "active")) > 1:
                 raise ValidationError(
                     _(
@@ -156,6 +157,7 @@ class BtiBaton(models.Model):
             baton._bti_check_proposed_user()
             case = baton.case_id
             now = fields.Datetime.now()
+            # Transition checked above: find and end the current period.
             previous = case.sudo().baton_ids.filtered(lambda b: b.state == "active")
             # Transition checked above; users have no write right on batons.
             previous.sudo().write({"state": "ended", "date_end": now})

@@ -250,6 +250,7 @@ class BtiCase(models.Model):
         # The owning service is always a participant with access (created with
         # the case, never removed), so one semi-join covers every branch above;
         # without an OR, PostgreSQL answers it from the participant indexes.
+        # sudo: this IS the access check; it must not recurse into the rules.
         participations = (
             self.env["bti.case.participant"].sudo()._search(participant_domain)
         )
@@ -262,6 +263,7 @@ class BtiCase(models.Model):
         user = user or self.env.user
         if not user.has_group("bti_core.group_bti_user"):
             return None
+        # sudo: memberships decide access; reading them needs no right of its own.
         services = user.sudo().bti_service_ids
         if user.has_group("bti_core.group_bti_leader"):
             services |= user.sudo().bti_led_service_ids
@@ -274,6 +276,7 @@ class BtiCase(models.Model):
     def _compute_is_accessible(self):
         ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
         domain = expression.AND([[("id", "in", ids)], self._bti_accessible_domain()])
+        # sudo: the policy domain is applied explicitly, not through the rules.
         accessible = (
             self.sudo().with_context(active_test=False).search(domain) if ids else ()
         )
@@ -288,6 +291,7 @@ class BtiCase(models.Model):
         """The given, currently valid consents of this case that cover ``service``."""
         self.ensure_one()
         on_date = on_date or fields.Date.context_today(self)
+        # sudo: consents decide access; a joining service cannot read them yet.
         return self.sudo().consent_ids.filtered(
             lambda c: (
                 c.state == "given"
@@ -298,7 +302,10 @@ class BtiCase(models.Model):
         )
 
     def _bti_access_service_for(self, user):
-        """Map case id -> the service through which ``user`` reaches the case."""
+        """Map case id -> the service through which ``user`` reaches the case.
+
+        Runs as superuser (only ids are returned): it names the service in the
+        access-log row of a read the user has already been allowed."""
         user_services = user.sudo().bti_service_ids
         result = {}
         for case in self.sudo():
@@ -355,6 +362,7 @@ class BtiCase(models.Model):
     @api.depends("baton_ids.state", "baton_ids.holder_id")
     def _compute_holder(self):
         for case in self:
+            # sudo: the stored holder must not depend on who triggers the compute.
             batons = case.baton_ids.sudo()
             case.holder_id = batons.filtered(lambda b: b.state == "active")[
                 :1
@@ -393,6 +401,7 @@ class BtiCase(models.Model):
         """Holder, a leader of a service in the case, or (while a wondering)
         a member of the owning service may take decisions on the case."""
         self.ensure_one()
+        # sudo: a permission check over leaders and members; it returns a bool.
         case = self.sudo()
         if case.state == "closed":
             return False
@@ -523,6 +532,7 @@ class BtiCase(models.Model):
             service_id = vals.get("service_id") or self.default_get(["service_id"]).get(
                 "service_id"
             )
+            # sudo: only to read the members; the create rule checks the service.
             service = self.env["bti.service"].sudo().browse(service_id)
             owner = {
                 "service_id": service_id,
@@ -625,7 +635,7 @@ class BtiCase(models.Model):
         if msg_vals:
             explicit = set(msg_vals.get("partner_ids") or [])
         else:
-            explicit = set(message.sudo().partner_ids.ids)
+            explicit = set(message.sudo().partner_ids.ids)  # ids only, to filter
         return [
             data
             for data in recipients
@@ -743,6 +753,7 @@ class BtiCase(models.Model):
     def _bti_user_service(self, user):
         """The service of the case through which ``user`` may hold the baton."""
         self.ensure_one()
+        # sudo: a lookup of the user's own participation; returns a service.
         participants = self.sudo().participant_ids.filtered(
             lambda p: p.access_granted and user in p.service_id.member_ids
         )
@@ -753,6 +764,8 @@ class BtiCase(models.Model):
         """Make ``user`` the first stafettholder (no one to accept from)."""
         self.ensure_one()
         service = self._bti_user_service(user)
+        # sudo: users cannot create batons (see bti.baton); the callers checked
+        # that the user may manage the case.
         baton = (
             self.env["bti.baton"]
             .sudo()

@@ -62,6 +62,7 @@ class BtiCaseContentMixin(models.AbstractModel):
         user = user or self.env.user
         if not user.has_group("bti_core.group_bti_user"):
             return expression.FALSE_DOMAIN
+        # sudo: memberships and service settings decide access (configuration).
         services = user.sudo().bti_service_ids
         if user.has_group("bti_core.group_bti_leader"):
             services |= user.sudo().bti_led_service_ids
@@ -104,6 +105,7 @@ class BtiCaseContentMixin(models.AbstractModel):
         "info_category_id",
     )
     def _compute_is_readable(self):
+        # sudo: the policy domain is applied explicitly, not through the rules.
         readable = self.sudo().filtered_domain(self._bti_readable_domain())
         for record in self:
             record.is_readable = record in readable

@@ -96,6 +96,7 @@ class BtiCaseParticipant(models.Model):
     @api.constrains("user_id", "service_id")
     def _check_contact_member(self):
         for participant in self.filtered("user_id"):
+            # sudo: membership is configuration; the check returns nothing else.
             if participant.user_id not in participant.service_id.sudo().member_ids:
                 raise ValidationError(
                     _(
@@ -137,6 +138,7 @@ class BtiCaseParticipant(models.Model):
                 raise UserError(
                     _("The owning service cannot be removed from its own case.")
                 )
+            # sudo: users read batons through the case; this only tests a state.
             if case.holder_id and case.sudo().baton_ids.filtered(
                 lambda b, participant=participant: (
                     b.state == "active" and b.service_id == participant.service_id

@@ -127,7 +127,7 @@ class BtiConsent(models.Model):
         return int(value)
 
     def _bti_youth_required(self, threshold):
-        case = self.case_id.sudo()
+        case = self.case_id.sudo()  # a rule over the subject's age; returns a bool
         if case.subject_kind == "pregnant":
             return False
         return age_rules.youth_must_consent(
@@ -145,6 +145,7 @@ class BtiConsent(models.Model):
     def _check_terms(self):
         threshold = self._youth_consent_age()
         for consent in self:
+            # Constraints check the terms as the system, whoever records them.
             case = consent.case_id.sudo()
             if consent.valid_until and consent.valid_until < consent.valid_from:
                 raise ValidationError(_("A consent cannot end before it starts."))

@@ -37,6 +37,7 @@ class MailFollowers(models.Model):
 
     @api.depends_context("uid")
     def _compute_bti_is_accessible(self):
+        # sudo: the policy domain is applied explicitly, not through the rules.
         accessible = self.sudo().search(
             expression.AND([[("id", "in", self.ids)], self._bti_accessible_domain()])
         )

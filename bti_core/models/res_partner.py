@@ -65,6 +65,7 @@ class ResPartner(models.Model):
         # The case ids first (one indexed query): PostgreSQL then plans the
         # partner subquery with the real number of cases and looks them up by
         # index, instead of scanning every case (the plan an id subquery got).
+        # sudo: this IS the access check; it must not recurse into the rules.
         participations = (
             self.env["bti.case.participant"].sudo()._search(participant_domain)
         )
