@@ -237,29 +237,49 @@ class BtiCase(models.Model):
         """The cases ``user`` may see: the privacy policy of BTI in one place.
 
         Staff see a case when they are members of an active participating
-        service whose access a valid consent grants; the owning service needs
-        no consent, and while the case is a wondering its members see it.
+        service whose access a valid consent grants; the owning service is a
+        participant that needs no consent (created with the case, never
+        removed), so its members see the case from the first wondering on.
         The stafettholder and a proposed holder see it the same way: a baton
         can only go to a member of such a service, and when a consent is
         withdrawn from the holder's service the holder loses access with it.
         Leaders also see the cases of the services they lead.
         """
-        participant_domain = self._bti_access_participant_domain(user)
-        if participant_domain is None:
+        participations = self._bti_access_participations(user)
+        if participations is None:
             return expression.FALSE_DOMAIN
-        # The owning service is always a participant with access (created with
-        # the case, never removed), so one semi-join covers every branch above;
-        # without an OR, PostgreSQL answers it from the participant indexes.
-        # sudo: this IS the access check; it must not recurse into the rules.
-        participations = (
-            self.env["bti.case.participant"].sudo()._search(participant_domain)
-        )
+        # One semi-join with no OR: PostgreSQL answers it from the indexes.
         column = SQL.identifier(participations.table, "case_id")
         return [("id", "in", participations.subselect(column))]
 
     @api.model
-    def _bti_access_participant_domain(self, user=None):
-        """The participations through which ``user`` sees cases (None: no BTI user)."""
+    def _bti_accessible_case_ids(self, user=None):
+        """The ids of the cases ``user`` may see (None: not a BTI user)."""
+        participations = self._bti_access_participations(user)
+        if participations is None:
+            return None
+        column = SQL.identifier(participations.table, "case_id")
+        return [row[0] for row in self.env.execute_query(participations.select(column))]
+
+    @api.model
+    def _bti_access_participations(self, user=None):
+        """Query of the participations through which ``user`` sees cases."""
+        services = self._bti_access_services(user)
+        if services is None:
+            return None
+        # sudo: this IS the access check; it must not recurse into the rules.
+        return (
+            self.env["bti.case.participant"]
+            .sudo()
+            ._search(
+                [("access_granted", "=", True), ("service_id", "in", services.ids)]
+            )
+        )
+
+    @api.model
+    def _bti_access_services(self, user=None):
+        """The services through which ``user`` reaches cases: those they belong
+        to, and those they lead if they are a leader (None: not a BTI user)."""
         user = user or self.env.user
         if not user.has_group("bti_core.group_bti_user"):
             return None
@@ -267,12 +287,12 @@ class BtiCase(models.Model):
         services = user.sudo().bti_service_ids
         if user.has_group("bti_core.group_bti_leader"):
             services |= user.sudo().bti_led_service_ids
-        return [("access_granted", "=", True), ("service_id", "in", services.ids)]
+        return services
 
     # Per user (the cache is shared by all users of a transaction), and
     # recomputed as soon as a consent or a participation changes.
     @api.depends_context("uid")
-    @api.depends("state", "service_id", "participant_ids.access_granted")
+    @api.depends("participant_ids.access_granted", "participant_ids.service_id")
     def _compute_is_accessible(self):
         ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
         domain = expression.AND([[("id", "in", ids)], self._bti_accessible_domain()])
@@ -306,20 +326,13 @@ class BtiCase(models.Model):
 
         Runs as superuser (only ids are returned): it names the service in the
         access-log row of a read the user has already been allowed."""
-        user_services = user.sudo().bti_service_ids
+        services = self._bti_access_services(user) or self.env["bti.service"]
         result = {}
         for case in self.sudo():
             participant = case.participant_ids.filtered(
-                lambda p: p.access_granted and p.service_id in user_services
+                lambda p: p.access_granted and p.service_id in services
             )[:1]
-            service = participant.service_id
-            if not service and case.service_id in user_services:
-                service = case.service_id
-            if not service:
-                service = case.baton_ids.filtered(
-                    lambda b: b.holder_id == user and b.state in ("proposed", "active")
-                )[:1].service_id
-            result[case.id] = service.id or False
+            result[case.id] = participant.service_id.id or False
         return result
 
     # ------------------------------------------------------------------

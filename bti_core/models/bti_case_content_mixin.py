@@ -59,13 +59,9 @@ class BtiCaseContentMixin(models.AbstractModel):
 
     @api.model
     def _bti_readable_domain(self, user=None):
-        user = user or self.env.user
-        if not user.has_group("bti_core.group_bti_user"):
+        services = self.env["bti.case"]._bti_access_services(user)
+        if services is None:
             return expression.FALSE_DOMAIN
-        # sudo: memberships and service settings decide access (configuration).
-        services = user.sudo().bti_service_ids
-        if user.has_group("bti_core.group_bti_leader"):
-            services |= user.sudo().bti_led_service_ids
         branches = []
         for service in services:
             written_by = [("author_service_id", "=", service.id)]

@@ -49,28 +49,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _bti_accessible_partner_domain(self):
-        participant_domain = self.env["bti.case"]._bti_access_participant_domain()
-        if participant_domain is None:
-            return expression.FALSE_DOMAIN
-        return [
-            (
-                "id",
-                "in",
-                self._bti_partners_of_cases(self._bti_case_ids(participant_domain)),
-            )
-        ]
-
-    @api.model
-    def _bti_case_ids(self, participant_domain):
         # The case ids first (one indexed query): PostgreSQL then plans the
         # partner subquery with the real number of cases and looks them up by
         # index, instead of scanning every case (the plan an id subquery got).
-        # sudo: this IS the access check; it must not recurse into the rules.
-        participations = (
-            self.env["bti.case.participant"].sudo()._search(participant_domain)
-        )
-        column = SQL.identifier(participations.table, "case_id")
-        return [row[0] for row in self.env.execute_query(participations.select(column))]
+        case_ids = self.env["bti.case"]._bti_accessible_case_ids()
+        if case_ids is None:
+            return expression.FALSE_DOMAIN
+        return [("id", "in", self._bti_partners_of_cases(case_ids))]
 
     @api.model
     def _bti_partners_of_cases(self, case_ids, partner_ids=None):
@@ -96,13 +81,11 @@ class ResPartner(models.Model):
         "bti_subject_case_ids.is_accessible", "bti_guardian_ids.case_id.is_accessible"
     )
     def _compute_bti_is_accessible(self):
-        participant_domain = self.env["bti.case"]._bti_access_participant_domain()
         accessible = set()
         ids = [pid for pid in self.ids if isinstance(pid, int)]
-        if participant_domain is not None and ids:
-            query = self._bti_partners_of_cases(
-                self._bti_case_ids(participant_domain), ids
-            )
+        case_ids = self.env["bti.case"]._bti_accessible_case_ids() if ids else None
+        if case_ids is not None:
+            query = self._bti_partners_of_cases(case_ids, ids)
             accessible = {row[0] for row in self.env.execute_query(query)}
         for partner in self:
             partner.bti_is_accessible = partner.id in accessible
