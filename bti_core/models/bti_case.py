@@ -14,8 +14,6 @@ CLOSED_WRITABLE_FIELDS = {
     "activity_ids",
     "holder_id",
 }
-# Context token of the closing transition; RPC clients cannot forge an object.
-_CLOSING = object()
 # Fields only the transitions write (decide, close) or the ORM computes (holder):
 # a client writing them directly would skip the checks of the transitions.
 TRANSITION_FIELDS = {
@@ -30,6 +28,7 @@ TRANSITION_FIELDS = {
     "close_note",
     "close_date",
 }
+# Context token of the transitions; RPC clients cannot forge an object.
 _TRANSITION = object()
 
 
@@ -565,10 +564,7 @@ class BtiCase(models.Model):
         return cases
 
     def write(self, vals):
-        if (
-            set(vals) - CLOSED_WRITABLE_FIELDS
-            and self.env.context.get("bti_closing") is not _CLOSING
-        ):
+        if set(vals) - CLOSED_WRITABLE_FIELDS:
             closed = self.filtered(lambda c: c.state == "closed")
             if closed:
                 raise UserError(
@@ -578,7 +574,6 @@ class BtiCase(models.Model):
             TRANSITION_FIELDS & set(vals)
             and not self.env.su
             and self.env.context.get("bti_transition") is not _TRANSITION
-            and self.env.context.get("bti_closing") is not _CLOSING
         ):
             raise UserError(
                 _(
@@ -856,7 +851,7 @@ class BtiCase(models.Model):
         self.sudo().baton_ids.filtered(
             lambda b: b.state in ("proposed", "active")
         ).write({"state": "ended", "date_end": now})
-        self.with_context(bti_closing=_CLOSING).write(
+        self.with_context(bti_transition=_TRANSITION).write(
             {
                 "state": "closed",
                 "close_reason": reason,
