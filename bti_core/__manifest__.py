@@ -4,7 +4,7 @@
     "name": "BTI Core",
     "summary": "Bedre Tverrfaglig Innsats: cases, levels, services, baton, consent "
     "and per-service access",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
@@ -21,6 +21,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/mail_templates.xml",
         "report/bti_case_report.xml",
         "report/bti_case_report_templates.xml",
         "wizards/bti_case_decision_wizard_views.xml",

@@ -12,7 +12,7 @@ class BtiBaton(models.Model):
 
     _name = "bti.baton"
     _description = "BTI Baton (Stafettholder Period)"
-    _inherit = ["mail.thread"]
+    _inherit = ["bti.mail.thread"]
     _mail_post_access = "read"
     _order = "case_id, id desc"
     _rec_name = "holder_id"

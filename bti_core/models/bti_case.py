@@ -42,7 +42,7 @@ class BtiCase(models.Model):
 
     _name = "bti.case"
     _description = "BTI Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bti.mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _rec_names_search = ["name"]
 
@@ -631,24 +631,8 @@ class BtiCase(models.Model):
                 user_id=self.env.uid,
             )
 
-    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
-        """Followers among the staff who cannot read the case are not sent its
-        messages: a service whose consent ended, a stranger added as follower.
-        Explicit recipients (chosen by someone with access) and recipients
-        without an internal user (the family) stay."""
-        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
-        if msg_vals:
-            explicit = set(msg_vals.get("partner_ids") or [])
-        else:
-            explicit = set(message.sudo().partner_ids.ids)  # ids only, to filter
-        return [
-            data
-            for data in recipients
-            if not data.get("uid")
-            or data.get("share")
-            or data["id"] in explicit
-            or self.with_user(data["uid"]).has_access("read")
-        ]
+    def _bti_mail_case(self):
+        return self
 
     # ------------------------------------------------------------------
     # Access log hooks: opening (form read), export and print

@@ -36,7 +36,7 @@ class BtiConsent(models.Model):
 
     _name = "bti.consent"
     _description = "BTI Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["bti.mail.thread"]
     _mail_post_access = "read"
     _order = "date desc, id desc"
 

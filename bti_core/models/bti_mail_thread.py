@@ -1,0 +1,93 @@
+from odoo import _, api, fields, models
+
+
+class BtiMailThread(models.AbstractModel):
+    """Chatter of a record that belongs to a BTI case.
+
+    * Messages reach only the people of the case: staff who may read the record
+      and the family (the person and the guardians). Anyone else, also an
+      explicit recipient or a follower who lost access, is dropped.
+    * Notification e-mails carry no content: a fixed text saying that
+      something new is in case X, with a link; no subject of the author's, no
+      attachments. The content stays behind the login and the record rules.
+    """
+
+    _name = "bti.mail.thread"
+    _description = "BTI Chatter"
+    _inherit = ["mail.thread"]
+
+    def _bti_mail_case(self):
+        """The case this record belongs to (override on the case itself)."""
+        return self.case_id
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if not self:
+            return recipients
+        # sudo: the family of the case decides who may be mailed; only ids leave.
+        case = self._bti_mail_case().sudo()
+        family = set((case.subject_partner_id | case.guardian_ids.partner_id).ids)
+        return [
+            data
+            for data in recipients
+            if data["id"] in family
+            or (
+                data.get("uid")
+                and not data.get("share")
+                and self._bti_user_may_read(data["uid"])
+            )
+        ]
+
+    def _bti_user_may_read(self, uid):
+        return self.with_user(uid).has_access("read")
+
+    def _notify_by_email_render_layout(
+        self, message, recipients_group, msg_vals=False, render_values=None
+    ):
+        msg_vals = dict(msg_vals or {}, email_layout_xmlid="bti_core.mail_notification_bti")
+        case = self._bti_mail_case()
+        render_values = dict(
+            render_values or {},
+            # sudo: the reference only; a family recipient has no user to read it.
+            bti_case_name=case.sudo().name if case else "",
+            bti_text=self._bti_notification_text(),
+        )
+        return super()._notify_by_email_render_layout(
+            message, recipients_group, msg_vals=msg_vals, render_values=render_values
+        )
+
+    def _notify_by_email_get_final_mail_values(
+        self, recipient_ids, mail_values, additional_values=None
+    ):
+        values = super()._notify_by_email_get_final_mail_values(
+            recipient_ids, mail_values, additional_values=additional_values
+        )
+        case = self._bti_mail_case()
+        values["subject"] = _("New in BTI case %s", case.sudo().name if case else "")
+        values["bti_content_free"] = True
+        return values
+
+    @api.model
+    def _bti_notification_text(self):
+        return _(
+            "There is something new in this BTI case. Log in to read it: the content "
+            "is not sent by e-mail."
+        )
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    bti_content_free = fields.Boolean(
+        help="Technical: a BTI notification; its attachments are never sent."
+    )
+
+    def _prepare_outgoing_list(self, mail_server=False, recipients_follower_status=None):
+        emails = super()._prepare_outgoing_list(
+            mail_server=mail_server,
+            recipients_follower_status=recipients_follower_status,
+        )
+        if self.bti_content_free:
+            for email in emails:
+                email["attachments"] = []
+        return emails

@@ -1,0 +1,417 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.bti_core.models.bti_case import _TRANSITION
+
+# The stafettholder's appointments: written through the duty actions only.
+DUTY_FIELDS = {
+    "bti_log_keeper_id",
+    "bti_watcher_id",
+    "bti_contact_id",
+    "bti_next_evaluation_date",
+}
+
+
+class BtiCase(models.Model):
+    """The stafettlogg of a case, and the stafettholder's duties as actions."""
+
+    _inherit = "bti.case"
+
+    log_entry_ids = fields.One2many("bti.log.entry", "case_id", string="Log Entries")
+    goal_ids = fields.One2many("bti.goal", "case_id", string="Goals")
+    measure_ids = fields.One2many("bti.measure", "case_id", string="Measures")
+    meeting_ids = fields.One2many("bti.meeting", "case_id", string="Meetings")
+    log_entry_count = fields.Integer(compute="_compute_log_counts")
+    goal_count = fields.Integer(compute="_compute_log_counts")
+    measure_count = fields.Integer(compute="_compute_log_counts")
+    meeting_count = fields.Integer(compute="_compute_log_counts")
+    overdue_measure_count = fields.Integer(compute="_compute_log_counts")
+    bti_log_keeper_id = fields.Many2one(
+        "res.users",
+        string="Keeps the Log",
+        readonly=True,
+        tracking=True,
+        help="Who keeps the log, when the stafettholder has asked someone to.",
+    )
+    bti_watcher_id = fields.Many2one(
+        "res.users",
+        string="Watches the Development",
+        readonly=True,
+        tracking=True,
+        help="Who was appointed to watch the child's development.",
+    )
+    bti_contact_id = fields.Many2one(
+        "res.users",
+        string="Contact Person of the Family",
+        readonly=True,
+        tracking=True,
+    )
+    bti_next_evaluation_date = fields.Date(
+        string="Next Evaluation", readonly=True, tracking=True
+    )
+    log_archive_ids = fields.One2many("bti.log.archive", "case_id", string="Archive Copies")
+    archive_sha256 = fields.Char(
+        string="Archive Copy SHA-256", compute="_compute_archive", compute_sudo=True
+    )
+    archive_date = fields.Datetime(
+        string="Archive Copy Made", compute="_compute_archive", compute_sudo=True
+    )
+
+    def _compute_log_counts(self):
+        # Counted with the user's rights: what the reader may see.
+        def count(model, domain=()):
+            groups = self.env[model]._read_group(
+                [("case_id", "in", self.ids), *domain], ["case_id"], ["__count"]
+            )
+            return {case.id: n for case, n in groups}
+
+        entries = count("bti.log.entry", [("state", "=", "published")])
+        goals = count("bti.goal")
+        measures = count("bti.measure")
+        meetings = count("bti.meeting")
+        overdue = count("bti.measure", [("is_evaluation_overdue", "=", True)])
+        for case in self:
+            case.log_entry_count = entries.get(case.id, 0)
+            case.goal_count = goals.get(case.id, 0)
+            case.measure_count = measures.get(case.id, 0)
+            case.meeting_count = meetings.get(case.id, 0)
+            case.overdue_measure_count = overdue.get(case.id, 0)
+
+    @api.depends("log_archive_ids")
+    def _compute_archive(self):
+        # compute_sudo: the hash and date of the copy, never the copy itself,
+        # are shown to everyone who reads the case.
+        for case in self:
+            archive = case.log_archive_ids[:1]
+            case.archive_sha256 = archive.sha256
+            case.archive_date = archive.date
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                for fname in DUTY_FIELDS:
+                    vals.pop(fname, None)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if (
+            DUTY_FIELDS & set(vals)
+            and not self.env.su
+            and self.env.context.get("bti_transition") is not _TRANSITION
+        ):
+            raise UserError(_("The stafettholder appoints through the actions of the case."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Rules of the log
+    # ------------------------------------------------------------------
+    def _bti_check_log_writable(self):
+        for case in self:
+            if case.state == "closed":
+                raise UserError(
+                    _(
+                        "Case %s is closed: its stafettlogg is read-only.",
+                        case.name,
+                    )
+                )
+
+    def _bti_check_log_open(self):
+        """A stafettlogg is opened only after consent."""
+        for case in self:
+            # sudo: whether a consent is given; a participant reads no more.
+            if not case.sudo()._bti_has_valid_consent():
+                raise UserError(
+                    _(
+                        "The stafettlogg of case %s is opened only after consent: record "
+                        "the family's consent first.",
+                        case.name,
+                    )
+                )
+
+    def _bti_has_valid_consent(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return any(
+            c.state == "given"
+            and (not c.valid_from or c.valid_from <= today)
+            and (not c.valid_until or c.valid_until >= today)
+            for c in self.consent_ids
+        )
+
+    def _bti_service_has_access(self, service):
+        self.ensure_one()
+        # sudo: participation decides; the check returns a bool.
+        return bool(
+            self.sudo().participant_ids.filtered(
+                lambda p: p.service_id == service and p.access_granted
+            )
+        )
+
+    def _bti_announce_log_entry(self, entry):
+        """Tell the followers that the log has something new, without content.
+
+        Entries kept inside one service are not announced to the others."""
+        self.ensure_one()
+        if entry.visibility == "service":
+            return
+        self.message_post(
+            body=_("New entry in the stafettlogg."),
+            subtype_xmlid="bti_stafettlogg.mt_log_entry",
+        )
+
+    def _bti_meeting_agenda(self, kind):
+        """The agenda of the BTI meeting template, filled in from the case."""
+        self.ensure_one()
+        # The user's own rights: the agenda lists only what its author may read.
+        measures = self.env["bti.measure"].search(
+            [("case_id", "=", self.id), ("state", "in", ("planned", "running"))]
+        )
+        goals = self.env["bti.goal"].search([("case_id", "=", self.id), ("state", "=", "open")])
+        return self.env["ir.qweb"]._render(
+            "bti_stafettlogg.meeting_agenda",
+            {
+                "case": self,
+                "kind": kind,
+                "measures": measures,
+                "goals": goals,
+                "consent_state": dict(
+                    self._fields["consent_state"]._description_selection(self.env)
+                ).get(self.consent_state),
+            },
+        )
+
+    def _bti_stafettlogg_content(self):
+        """What the printed log shows: searched with the reader's rights (the
+        archive copy is rendered as superuser, so it holds everything)."""
+        self.ensure_one()
+        domain = [("case_id", "=", self.id)]
+        return {
+            "entries": self.env["bti.log.entry"].search(
+                domain + [("state", "=", "published")], order="date, id"
+            ),
+            "goals": self.env["bti.goal"].search(domain),
+            "measures": self.env["bti.measure"].search(domain, order="goal_id, date_start, id"),
+            "meetings": self.env["bti.meeting"].search(domain, order="start, id"),
+            "participants": self.env["bti.case.participant"]
+            .with_context(active_test=False)
+            .search(domain),
+        }
+
+    # ------------------------------------------------------------------
+    # Closing: the archive copy
+    # ------------------------------------------------------------------
+    def _bti_close(self, reason, note=False, date=False):
+        res = super()._bti_close(reason, note=note, date=date)
+        self._bti_archive_log()
+        return res
+
+    def _bti_archive_log(self):
+        """Render the complete stafettlogg and keep it with its SHA-256."""
+        reasons = dict(self._fields["close_reason"]._description_selection(self.env))
+        for case in self:
+            # sudo: the archive copy is the complete log, whatever the closer may
+            # read; only the owning service's leaders read it (bti.log.archive).
+            report = self.env["ir.actions.report"].sudo()
+            content, kind = report._render_qweb_pdf(
+                "bti_stafettlogg.action_report_stafettlogg", res_ids=case.ids
+            )
+            mimetype = "application/pdf" if kind == "pdf" else "text/html"
+            self.env["bti.log.archive"]._bti_create_for(
+                case, content, mimetype, reasons.get(case.close_reason, "")
+            )
+            case.message_post(
+                body=_("The archive copy of the stafettlogg was made."),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    # ------------------------------------------------------------------
+    # The stafettholder's duties, each one action
+    # ------------------------------------------------------------------
+    def _bti_open(self, model, name, context=None, view_mode="form", target="current", domain=None):
+        self.ensure_one()
+        action = {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": view_mode,
+            "target": target,
+            "context": {"default_case_id": self.id, **(context or {})},
+        }
+        if domain is not None:
+            action["domain"] = domain
+        return action
+
+    def _bti_check_duty(self):
+        self._bti_check_log_writable()
+        self._bti_check_may_manage()
+
+    def action_bti_summon_meeting(self):
+        """Summon a cross-disciplinary meeting."""
+        self._bti_check_duty()
+        self._bti_check_log_open()
+        return self._bti_open("bti.meeting", _("Summon Meeting"), {"default_kind": "cooperation"})
+
+    def action_bti_summon_adhoc_meeting(self):
+        """Summon an ad hoc meeting."""
+        self._bti_check_duty()
+        self._bti_check_log_open()
+        return self._bti_open("bti.meeting", _("Summon Ad Hoc Meeting"), {"default_kind": "ad_hoc"})
+
+    def action_bti_invite_family(self):
+        """Involve the child and the parents: a meeting with the family invited."""
+        self._bti_check_duty()
+        self._bti_check_log_open()
+        # sudo: the family's partner ids, to preset the invitation.
+        family = self.sudo().guardian_ids.filtered("parental_responsibility").partner_id
+        if self.subject_kind == "youth":
+            family |= self.sudo().subject_partner_id
+        return self._bti_open(
+            "bti.meeting",
+            _("Invite the Child and the Parents"),
+            {"default_kind": "cooperation", "default_family_partner_ids": family.ids},
+        )
+
+    def _bti_next_meeting(self):
+        self.ensure_one()
+        return self.env["bti.meeting"].search(
+            [("case_id", "=", self.id), ("state", "in", ("draft", "invited"))],
+            order="start",
+            limit=1,
+        )
+
+    def action_bti_set_agenda(self):
+        """Set the agenda of the next meeting (or of a new one)."""
+        self._bti_check_duty()
+        meeting = self._bti_next_meeting()
+        if not meeting:
+            return self.action_bti_summon_meeting()
+        action = self._bti_open("bti.meeting", _("Set the Agenda"), {"bti_focus": "agenda"})
+        action["res_id"] = meeting.id
+        return action
+
+    def action_bti_chair_meeting(self):
+        """Chair the next meeting and write its minutes."""
+        self._bti_check_duty()
+        meeting = self._bti_next_meeting()
+        if not meeting:
+            raise UserError(_("Case %s has no planned meeting to chair.", self.name))
+        action = self._bti_open("bti.meeting", _("Chair and Write the Minutes"), {"bti_focus": "minutes"})
+        action["res_id"] = meeting.id
+        return action
+
+    def action_bti_introduce_party(self):
+        """Introduce a new party: a service joins (it needs consent)."""
+        self._bti_check_duty()
+        return self._bti_open(
+            "bti.case.participant",
+            _("Introduce a New Party"),
+            target="new",
+        )
+
+    def action_bti_release_party(self):
+        """Tell a party, kindly, that it is no longer needed."""
+        self._bti_check_duty()
+        return self._bti_open("bti.party.release.wizard", _("Release a Party"), target="new")
+
+    def action_bti_keep_log(self):
+        """Write in the log."""
+        self._bti_check_log_writable()
+        self._bti_check_log_open()
+        return self._bti_open("bti.log.entry", _("New Log Entry"))
+
+    def _bti_open_appoint(self, role, name):
+        self._bti_check_duty()
+        return self._bti_open("bti.case.appoint.wizard", name, {"default_role": role}, target="new")
+
+    def action_bti_appoint_log_keeper(self):
+        """See that someone keeps the log."""
+        return self._bti_open_appoint("log_keeper", _("Who Keeps the Log"))
+
+    def action_bti_appoint_watcher(self):
+        """Appoint someone to watch the child's development."""
+        return self._bti_open_appoint("watcher", _("Who Watches the Development"))
+
+    def action_bti_be_contact(self):
+        """Be the contact person of the family."""
+        self._bti_check_duty()
+        self._bti_appoint("contact", self.env.user)
+        return True
+
+    def _bti_appoint(self, role, user, note=False):
+        self.ensure_one()
+        self._bti_check_duty()
+        field = {
+            "log_keeper": "bti_log_keeper_id",
+            "watcher": "bti_watcher_id",
+            "contact": "bti_contact_id",
+        }[role]
+        if user and not self._bti_user_takes_part(user):
+            raise UserError(
+                _(
+                    "%(user)s does not work in a service taking part in case %(case)s "
+                    "with consent.",
+                    user=user.name,
+                    case=self.name,
+                )
+            )
+        self._bti_write_duty({field: user.id})
+        if user and user != self.env.user:
+            summary = {
+                "log_keeper": _("Keep the stafettlogg of case %s", self.name),
+                "watcher": _("Watch the development of the child in case %s", self.name),
+                "contact": _("Be the contact person of the family in case %s", self.name),
+            }[role]
+            self.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=summary,
+                note=note or False,
+            )
+        return True
+
+    def _bti_write_duty(self, vals):
+        return self.with_context(bti_transition=_TRANSITION).write(vals)
+
+    def _bti_user_takes_part(self, user):
+        self.ensure_one()
+        # sudo: membership of the participating services; returns a bool.
+        services = self.sudo().participant_ids.filtered("access_granted").service_id
+        return user in services.member_ids
+
+    def action_view_log(self):
+        self.ensure_one()
+        return self._bti_open(
+            "bti.log.entry",
+            _("Stafettlogg"),
+            view_mode="list,form",
+            domain=[("case_id", "=", self.id)],
+        )
+
+    def action_view_goals(self):
+        self.ensure_one()
+        return self._bti_open(
+            "bti.goal", _("Goals"), view_mode="list,form", domain=[("case_id", "=", self.id)]
+        )
+
+    def action_view_measures(self):
+        self.ensure_one()
+        return self._bti_open(
+            "bti.measure",
+            _("Measures"),
+            view_mode="list,kanban,form",
+            domain=[("case_id", "=", self.id)],
+        )
+
+    def action_view_meetings(self):
+        self.ensure_one()
+        return self._bti_open(
+            "bti.meeting",
+            _("Meetings"),
+            view_mode="list,calendar,form",
+            domain=[("case_id", "=", self.id)],
+        )
+
+    def action_print_stafettlogg(self):
+        self.ensure_one()
+        return self.env.ref("bti_stafettlogg.action_report_stafettlogg").report_action(self)

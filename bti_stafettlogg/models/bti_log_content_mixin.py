@@ -1,0 +1,65 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+# Fields the system may still write on content of a closed case (chatter).
+SYSTEM_FIELDS = {
+    "message_main_attachment_id",
+    "message_follower_ids",
+    "activity_ids",
+}
+
+
+class BtiLogContentMixin(models.AbstractModel):
+    """What every part of the stafettlogg shares (entries, goals, measures,
+    meetings): who may read it (bti_core's content mixin), chatter that mails
+    no content, and the two rules of the log itself:
+
+    * a log is opened only after consent: nothing is written into a case
+      without a given, valid consent;
+    * the log of a closed case is read-only.
+    """
+
+    _name = "bti.log.content.mixin"
+    _description = "BTI Stafettlogg Content"
+    _inherit = ["bti.case.content.mixin", "bti.mail.thread"]
+
+    # Many2one labels are read with sudo (web_read): the label names the
+    # content only for a user who may read it; everyone else gets a neutral one.
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        readable = self.sudo(False)._filtered_access("read")
+        for record in self:
+            if record in readable:
+                record.display_name = record._bti_label()
+            else:
+                record.display_name = record._bti_neutral_label()
+
+    def _bti_label(self):
+        return self._bti_neutral_label()
+
+    def _bti_neutral_label(self):
+        return "%s #%s" % (self._description, self.id or "")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not self.env.su:
+                vals["author_id"] = self.env.uid
+            if vals.get("case_id") and not vals.get("author_service_id"):
+                # The service through which the author takes part in this case
+                # (the field's default only knows the case from the context).
+                case = self.env["bti.case"].browse(vals["case_id"])
+                service_id = case._bti_access_service_for(self.env.user).get(case.id)
+                if service_id:
+                    vals["author_service_id"] = service_id
+        records = super().create(vals_list)
+        records.case_id._bti_check_log_writable()
+        records.case_id._bti_check_log_open()
+        return records
+
+    def write(self, vals):
+        if set(vals) - SYSTEM_FIELDS:
+            self.case_id._bti_check_log_writable()
+        if "case_id" in vals and any(rec.case_id.id != vals["case_id"] for rec in self):
+            raise UserError(_("Content of the stafettlogg cannot be moved to another case."))
+        return super().write(vals)

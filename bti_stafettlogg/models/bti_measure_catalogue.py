@@ -1,0 +1,78 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+ARENAS = [
+    ("home", "Home"),
+    ("kindergarten", "Kindergarten"),
+    ("school", "School"),
+    ("leisure", "Leisure"),
+    ("health", "Health"),
+    ("other", "Other"),
+]
+
+
+class BtiMeasureCatalogue(models.Model):
+    """The municipality's catalogue of measures (tiltaksoversikt): what it
+    offers, who owns it, for whom, and how to refer. Kept by administrators;
+    every BTI employee reads it and plans measures from it."""
+
+    _name = "bti.measure.catalogue"
+    _description = "BTI Catalogue of Measures"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Html(translate=True, sanitize=True)
+    service_id = fields.Many2one(
+        "bti.service", string="Owning Service", required=True, tracking=True
+    )
+    arena = fields.Selection(ARENAS, default="other")
+    age_min = fields.Integer(string="From Age", default=0)
+    age_max = fields.Integer(string="To Age", default=18)
+    level_ids = fields.Many2many("bti.level", string="Levels")
+    referral = fields.Html(string="How to Refer", translate=True, sanitize=True)
+    contact_user_id = fields.Many2one("res.users", string="Contact Person")
+    contact_info = fields.Char(string="Contact", help="Phone, e-mail or where to ask.")
+    capacity = fields.Char(string="Capacity or Waiting Time")
+    waiting_weeks = fields.Integer(string="Waiting Time (weeks)")
+    url = fields.Char(string="Read More")
+    measure_count = fields.Integer(compute="_compute_measure_count")
+    active = fields.Boolean(default=True)
+
+    @api.constrains("age_min", "age_max")
+    def _check_ages(self):
+        for item in self:
+            if item.age_min < 0 or item.age_max < item.age_min:
+                raise ValidationError(_("The age group of %s is not valid.", item.name))
+
+    def _compute_measure_count(self):
+        # The user's own rights count: only the measures they may read.
+        counts = dict(
+            self.env["bti.measure"]._read_group(
+                [("catalogue_id", "in", self.ids)], ["catalogue_id"], ["__count"]
+            )
+        )
+        for item in self:
+            item.measure_count = counts.get(item, 0)
+
+    def action_plan_measure(self):
+        """Plan a measure from this offer: the measure form, filled in."""
+        self.ensure_one()
+        context = {
+            "default_catalogue_id": self.id,
+            "default_name": self.name,
+            "default_arena": self.arena,
+            "default_responsible_kind": "service",
+            "default_responsible_service_id": self.service_id.id,
+        }
+        if self.env.context.get("active_model") == "bti.case":
+            context["default_case_id"] = self.env.context.get("active_id")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Plan Measure"),
+            "res_model": "bti.measure",
+            "view_mode": "form",
+            "target": "current",
+            "context": context,
+        }
