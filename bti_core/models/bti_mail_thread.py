@@ -5,8 +5,9 @@ class BtiMailThread(models.AbstractModel):
     """Chatter of a record that belongs to a BTI case.
 
     * Messages reach only the people of the case: staff who may read the record
-      and the family (the person and the guardians). Anyone else, also an
-      explicit recipient or a follower who lost access, is dropped.
+      and the family (the person and the guardians); a service that left the
+      case can still be told so, explicitly. Anyone else, also an explicit
+      recipient or a follower who lost access, is dropped.
     * Notification e-mails carry no content: a fixed text saying that
       something new is in case X, with a link; no subject of the author's, no
       attachments. The content stays behind the login and the record rules.
@@ -24,9 +25,17 @@ class BtiMailThread(models.AbstractModel):
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         if not self:
             return recipients
-        # sudo: the family of the case decides who may be mailed; only ids leave.
+        # sudo: the people of the case decide who may be mailed; only ids leave.
         case = self._bti_mail_case().sudo()
         family = set((case.subject_partner_id | case.guardian_ids.partner_id).ids)
+        # A service that left the case is still told so (explicitly, kindly):
+        # the members of every service that ever took part.
+        participants = case.with_context(active_test=False).participant_ids
+        past_staff = set(participants.service_id.member_ids.partner_id.ids)
+        if msg_vals:
+            explicit = set(msg_vals.get("partner_ids") or [])
+        else:
+            explicit = set(message.sudo().partner_ids.ids)
         return [
             data
             for data in recipients
@@ -34,7 +43,10 @@ class BtiMailThread(models.AbstractModel):
             or (
                 data.get("uid")
                 and not data.get("share")
-                and self._bti_user_may_read(data["uid"])
+                and (
+                    self._bti_user_may_read(data["uid"])
+                    or (data["id"] in explicit and data["id"] in past_staff)
+                )
             )
         ]
 
@@ -44,7 +56,9 @@ class BtiMailThread(models.AbstractModel):
     def _notify_by_email_render_layout(
         self, message, recipients_group, msg_vals=False, render_values=None
     ):
-        msg_vals = dict(msg_vals or {}, email_layout_xmlid="bti_core.mail_notification_bti")
+        msg_vals = dict(
+            msg_vals or {}, email_layout_xmlid="bti_core.mail_notification_bti"
+        )
         case = self._bti_mail_case()
         render_values = dict(
             render_values or {},
@@ -82,7 +96,9 @@ class MailMail(models.Model):
         help="Technical: a BTI notification; its attachments are never sent."
     )
 
-    def _prepare_outgoing_list(self, mail_server=False, recipients_follower_status=None):
+    def _prepare_outgoing_list(
+        self, mail_server=False, recipients_follower_status=None
+    ):
         emails = super()._prepare_outgoing_list(
             mail_server=mail_server,
             recipients_follower_status=recipients_follower_status,

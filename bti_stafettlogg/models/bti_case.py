@@ -49,7 +49,9 @@ class BtiCase(models.Model):
     bti_next_evaluation_date = fields.Date(
         string="Next Evaluation", readonly=True, tracking=True
     )
-    log_archive_ids = fields.One2many("bti.log.archive", "case_id", string="Archive Copies")
+    log_archive_ids = fields.One2many(
+        "bti.log.archive", "case_id", string="Archive Copies"
+    )
     archive_sha256 = fields.Char(
         string="Archive Copy SHA-256", compute="_compute_archive", compute_sudo=True
     )
@@ -100,7 +102,9 @@ class BtiCase(models.Model):
             and not self.env.su
             and self.env.context.get("bti_transition") is not _TRANSITION
         ):
-            raise UserError(_("The stafettholder appoints through the actions of the case."))
+            raise UserError(
+                _("The stafettholder appoints through the actions of the case.")
+            )
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -123,7 +127,8 @@ class BtiCase(models.Model):
             if not case.sudo()._bti_has_valid_consent():
                 raise UserError(
                     _(
-                        "The stafettlogg of case %s is opened only after consent: record "
+                        "The stafettlogg of case %s is opened only after consent: "
+                        "record "
                         "the family's consent first.",
                         case.name,
                     )
@@ -167,7 +172,9 @@ class BtiCase(models.Model):
         measures = self.env["bti.measure"].search(
             [("case_id", "=", self.id), ("state", "in", ("planned", "running"))]
         )
-        goals = self.env["bti.goal"].search([("case_id", "=", self.id), ("state", "=", "open")])
+        goals = self.env["bti.goal"].search(
+            [("case_id", "=", self.id), ("state", "=", "open")]
+        )
         return self.env["ir.qweb"]._render(
             "bti_stafettlogg.meeting_agenda",
             {
@@ -191,7 +198,9 @@ class BtiCase(models.Model):
                 domain + [("state", "=", "published")], order="date, id"
             ),
             "goals": self.env["bti.goal"].search(domain),
-            "measures": self.env["bti.measure"].search(domain, order="goal_id, date_start, id"),
+            "measures": self.env["bti.measure"].search(
+                domain, order="goal_id, date_start, id"
+            ),
             "meetings": self.env["bti.meeting"].search(domain, order="start, id"),
             "participants": self.env["bti.case.participant"]
             .with_context(active_test=False)
@@ -228,7 +237,9 @@ class BtiCase(models.Model):
     # ------------------------------------------------------------------
     # The stafettholder's duties, each one action
     # ------------------------------------------------------------------
-    def _bti_open(self, model, name, context=None, view_mode="form", target="current", domain=None):
+    def _bti_open(
+        self, model, name, context=None, view_mode="form", target="current", domain=None
+    ):
         self.ensure_one()
         action = {
             "type": "ir.actions.act_window",
@@ -250,13 +261,17 @@ class BtiCase(models.Model):
         """Summon a cross-disciplinary meeting."""
         self._bti_check_duty()
         self._bti_check_log_open()
-        return self._bti_open("bti.meeting", _("Summon Meeting"), {"default_kind": "cooperation"})
+        return self._bti_open(
+            "bti.meeting", _("Summon Meeting"), {"default_kind": "cooperation"}
+        )
 
     def action_bti_summon_adhoc_meeting(self):
         """Summon an ad hoc meeting."""
         self._bti_check_duty()
         self._bti_check_log_open()
-        return self._bti_open("bti.meeting", _("Summon Ad Hoc Meeting"), {"default_kind": "ad_hoc"})
+        return self._bti_open(
+            "bti.meeting", _("Summon Ad Hoc Meeting"), {"default_kind": "ad_hoc"}
+        )
 
     def action_bti_invite_family(self):
         """Involve the child and the parents: a meeting with the family invited."""
@@ -286,7 +301,9 @@ class BtiCase(models.Model):
         meeting = self._bti_next_meeting()
         if not meeting:
             return self.action_bti_summon_meeting()
-        action = self._bti_open("bti.meeting", _("Set the Agenda"), {"bti_focus": "agenda"})
+        action = self._bti_open(
+            "bti.meeting", _("Set the Agenda"), {"bti_focus": "agenda"}
+        )
         action["res_id"] = meeting.id
         return action
 
@@ -296,7 +313,9 @@ class BtiCase(models.Model):
         meeting = self._bti_next_meeting()
         if not meeting:
             raise UserError(_("Case %s has no planned meeting to chair.", self.name))
-        action = self._bti_open("bti.meeting", _("Chair and Write the Minutes"), {"bti_focus": "minutes"})
+        action = self._bti_open(
+            "bti.meeting", _("Chair and Write the Minutes"), {"bti_focus": "minutes"}
+        )
         action["res_id"] = meeting.id
         return action
 
@@ -312,7 +331,9 @@ class BtiCase(models.Model):
     def action_bti_release_party(self):
         """Tell a party, kindly, that it is no longer needed."""
         self._bti_check_duty()
-        return self._bti_open("bti.party.release.wizard", _("Release a Party"), target="new")
+        return self._bti_open(
+            "bti.party.release.wizard", _("Release a Party"), target="new"
+        )
 
     def action_bti_keep_log(self):
         """Write in the log."""
@@ -322,7 +343,9 @@ class BtiCase(models.Model):
 
     def _bti_open_appoint(self, role, name):
         self._bti_check_duty()
-        return self._bti_open("bti.case.appoint.wizard", name, {"default_role": role}, target="new")
+        return self._bti_open(
+            "bti.case.appoint.wizard", name, {"default_role": role}, target="new"
+        )
 
     def action_bti_appoint_log_keeper(self):
         """See that someone keeps the log."""
@@ -359,8 +382,12 @@ class BtiCase(models.Model):
         if user and user != self.env.user:
             summary = {
                 "log_keeper": _("Keep the stafettlogg of case %s", self.name),
-                "watcher": _("Watch the development of the child in case %s", self.name),
-                "contact": _("Be the contact person of the family in case %s", self.name),
+                "watcher": _(
+                    "Watch the development of the child in case %s", self.name
+                ),
+                "contact": _(
+                    "Be the contact person of the family in case %s", self.name
+                ),
             }[role]
             self.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_todo",
@@ -391,7 +418,10 @@ class BtiCase(models.Model):
     def action_view_goals(self):
         self.ensure_one()
         return self._bti_open(
-            "bti.goal", _("Goals"), view_mode="list,form", domain=[("case_id", "=", self.id)]
+            "bti.goal",
+            _("Goals"),
+            view_mode="list,form",
+            domain=[("case_id", "=", self.id)],
         )
 
     def action_view_measures(self):
@@ -414,4 +444,6 @@ class BtiCase(models.Model):
 
     def action_print_stafettlogg(self):
         self.ensure_one()
-        return self.env.ref("bti_stafettlogg.action_report_stafettlogg").report_action(self)
+        return self.env.ref("bti_stafettlogg.action_report_stafettlogg").report_action(
+            self
+        )

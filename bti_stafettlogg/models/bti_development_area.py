@@ -18,5 +18,9 @@ class BtiDevelopmentArea(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("code_unique", "unique(code)", "The code of a development area must be unique."),
+        (
+            "code_unique",
+            "unique(code)",
+            "The code of a development area must be unique.",
+        ),
     ]

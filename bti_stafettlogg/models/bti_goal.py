@@ -53,11 +53,15 @@ class BtiGoal(models.Model):
 
     def _bti_set_state(self, state, note=False):
         self.case_id._bti_check_log_writable()
-        self.with_context(bti_goal_transition=True).write({"state": state, "state_note": note})
+        self.with_context(bti_goal_transition=True).write(
+            {"state": state, "state_note": note}
+        )
         return True
 
     def write(self, vals):
-        if {"state", "state_note"} & set(vals) and not self.env.context.get("bti_goal_transition"):
+        if {"state", "state_note"} & set(vals) and not self.env.context.get(
+            "bti_goal_transition"
+        ):
             raise UserError(_("The status of a goal changes through its buttons."))
         return super().write(vals)
 

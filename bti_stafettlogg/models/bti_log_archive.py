@@ -18,21 +18,29 @@ class BtiLogArchive(models.Model):
     _description = "BTI Stafettlogg Archive Copy"
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one("bti.case", required=True, readonly=True, ondelete="restrict", index=True)
+    case_id = fields.Many2one(
+        "bti.case", required=True, readonly=True, ondelete="restrict", index=True
+    )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
-    user_id = fields.Many2one("res.users", string="Closed By", required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Closed By", required=True, readonly=True
+    )
     close_reason = fields.Char(readonly=True)
     document = fields.Binary(string="Archive Copy", attachment=True, readonly=True)
     document_name = fields.Char(readonly=True)
     mimetype = fields.Char(readonly=True)
     sha256 = fields.Char(string="SHA-256", readonly=True, index=True)
     size = fields.Integer(readonly=True)
-    reference = fields.Char(string="Archive Reference", help="Reference in the municipal archive.")
+    reference = fields.Char(
+        string="Archive Reference", help="Reference in the municipal archive."
+    )
 
     @api.depends("case_id", "date")
     def _compute_display_name(self):
         for archive in self:
-            archive.display_name = _("Archive copy of %s", archive.case_id.sudo().name or "")
+            archive.display_name = _(
+                "Archive copy of %s", archive.case_id.sudo().name or ""
+            )
 
     @api.model
     def _bti_create_for(self, case, content, mimetype, reason):
@@ -44,7 +52,9 @@ class BtiLogArchive(models.Model):
                 "user_id": self.env.uid,
                 "close_reason": reason,
                 "document": base64.b64encode(content),
-                "document_name": "%s-stafettlogg.%s" % (case.name, "pdf" if mimetype == "application/pdf" else "html"),
+                "document_name": "{}-stafettlogg.{}".format(
+                    case.name, "pdf" if mimetype == "application/pdf" else "html"
+                ),
                 "mimetype": mimetype,
                 "sha256": hashlib.sha256(content).hexdigest(),
                 "size": len(content),

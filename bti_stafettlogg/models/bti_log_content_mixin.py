@@ -38,7 +38,7 @@ class BtiLogContentMixin(models.AbstractModel):
         return self._bti_neutral_label()
 
     def _bti_neutral_label(self):
-        return "%s #%s" % (self._description, self.id or "")
+        return "{} #{}".format(self._description, self.id or "")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -61,5 +61,7 @@ class BtiLogContentMixin(models.AbstractModel):
         if set(vals) - SYSTEM_FIELDS:
             self.case_id._bti_check_log_writable()
         if "case_id" in vals and any(rec.case_id.id != vals["case_id"] for rec in self):
-            raise UserError(_("Content of the stafettlogg cannot be moved to another case."))
+            raise UserError(
+                _("Content of the stafettlogg cannot be moved to another case.")
+            )
         return super().write(vals)

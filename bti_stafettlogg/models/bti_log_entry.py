@@ -76,13 +76,17 @@ class BtiLogEntry(models.Model):
         copy=False,
         domain="[('case_id', '=', case_id), ('state', '=', 'published')]",
     )
-    correction_ids = fields.One2many("bti.log.entry", "corrects_id", string="Corrections")
+    correction_ids = fields.One2many(
+        "bti.log.entry", "corrects_id", string="Corrections"
+    )
     is_corrected = fields.Boolean(
         compute="_compute_is_corrected",
         store=True,
         help="A published correction of this entry exists.",
     )
-    meeting_id = fields.Many2one("bti.meeting", ondelete="set null", index="btree_not_null")
+    meeting_id = fields.Many2one(
+        "bti.meeting", ondelete="set null", index="btree_not_null"
+    )
     measure_id = fields.Many2one(
         "bti.measure",
         string="Measure",
@@ -94,11 +98,11 @@ class BtiLogEntry(models.Model):
 
     def _bti_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
-        label = "%s %s" % (
+        label = "{} {}".format(
             kinds.get(self.kind, ""),
             fields.Date.to_string(self.date.date()) if self.date else "",
         )
-        return "%s: %s" % (label, self.subject) if self.subject else label
+        return f"{label}: {self.subject}" if self.subject else label
 
     def _bti_neutral_label(self):
         return _("Log entry #%s", self.id or "")
@@ -130,9 +134,16 @@ class BtiLogEntry(models.Model):
         for entry in self.filtered("corrects_id"):
             original = entry.corrects_id
             if original.case_id != entry.case_id:
-                raise ValidationError(_("A correction belongs to the case of the entry it corrects."))
+                raise ValidationError(
+                    _("A correction belongs to the case of the entry it corrects.")
+                )
             if original.state != "published":
-                raise ValidationError(_("Only a published entry can be corrected; edit the draft instead."))
+                raise ValidationError(
+                    _(
+                        "Only a published entry can be corrected; edit the draft "
+                        "instead."
+                    )
+                )
             if original == entry:
                 raise ValidationError(_("An entry cannot correct itself."))
 
@@ -140,9 +151,14 @@ class BtiLogEntry(models.Model):
     def _check_family_partner(self):
         for entry in self.filtered("family_partner_id"):
             case = entry.case_id.sudo()  # sudo: compares partner ids only
-            if entry.family_partner_id not in (case.subject_partner_id | case.guardian_ids.partner_id):
+            if entry.family_partner_id not in (
+                case.subject_partner_id | case.guardian_ids.partner_id
+            ):
                 raise ValidationError(
-                    _("%s is not the person or a guardian in this case.", entry.family_partner_id.name)
+                    _(
+                        "%s is not the person or a guardian in this case.",
+                        entry.family_partner_id.name,
+                    )
                 )
 
     def _bti_check_publishable(self):
@@ -172,14 +188,25 @@ class BtiLogEntry(models.Model):
         return entries
 
     def write(self, vals):
-        if set(vals) - SYSTEM_FIELDS and self.env.context.get("bti_publishing") is not _PUBLISHING:
-            if {"state", "published_date", "author_id", "author_service_id"} & set(vals):
-                raise UserError(_("A log entry is published with “Publish”; its author does not change."))
+        if (
+            set(vals) - SYSTEM_FIELDS
+            and self.env.context.get("bti_publishing") is not _PUBLISHING
+        ):
+            if {"state", "published_date", "author_id", "author_service_id"} & set(
+                vals
+            ):
+                raise UserError(
+                    _(
+                        "A log entry is published with “Publish”; its author does not "
+                        "change."
+                    )
+                )
             published = self.filtered(lambda e: e.state == "published")
             if published:
                 raise UserError(
                     _(
-                        "A published log entry cannot be changed. Write a correction: a "
+                        "A published log entry cannot be changed. Write a correction: "
+                        "a "
                         "new entry that points to this one."
                     )
                 )
@@ -191,7 +218,12 @@ class BtiLogEntry(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_published(self):
         if self.filtered(lambda e: e.state == "published"):
-            raise UserError(_("A published log entry cannot be deleted. Write a correction instead."))
+            raise UserError(
+                _(
+                    "A published log entry cannot be deleted. Write a correction "
+                    "instead."
+                )
+            )
 
     def _bti_claim_attachments(self):
         """Attach uploaded files to their entry, so that they are read under the
@@ -201,20 +233,27 @@ class BtiLogEntry(models.Model):
             # are linked to the entry the user may write (checked by write/create).
             attachments = entry.attachment_ids.sudo()
             foreign = attachments.filtered(
-                lambda a, entry=entry: (a.res_model, a.res_id) not in (
-                    ("bti.log.entry", entry.id),
-                    ("bti.log.entry", 0),
-                    (False, 0),
+                lambda a, entry=entry: (
+                    (a.res_model, a.res_id)
+                    not in (
+                        ("bti.log.entry", entry.id),
+                        ("bti.log.entry", 0),
+                        (False, 0),
+                    )
                 )
             )
             if foreign:
-                raise UserError(_("An attachment of another record cannot be added to a log entry."))
+                raise UserError(
+                    _("An attachment of another record cannot be added to a log entry.")
+                )
             others = attachments.filtered(
                 lambda a: a.res_id == 0 and a.create_uid != self.env.user
             )
             if others and not self.env.su:
                 raise UserError(_("Only files you uploaded yourself can be attached."))
-            attachments.write({"res_model": "bti.log.entry", "res_id": entry.id, "public": False})
+            attachments.write(
+                {"res_model": "bti.log.entry", "res_id": entry.id, "public": False}
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -238,7 +277,9 @@ class BtiLogEntry(models.Model):
         """Open a new draft that corrects this entry."""
         self.ensure_one()
         if self.state != "published":
-            raise UserError(_("Only a published entry can be corrected; edit the draft instead."))
+            raise UserError(
+                _("Only a published entry can be corrected; edit the draft instead.")
+            )
         self.case_id._bti_check_log_writable()
         return {
             "type": "ir.actions.act_window",

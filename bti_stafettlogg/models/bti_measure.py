@@ -41,7 +41,10 @@ class BtiMeasure(models.Model):
         "bti.measure.catalogue", string="From the Catalogue", ondelete="set null"
     )
     meeting_id = fields.Many2one(
-        "bti.meeting", string="Decided in Meeting", ondelete="set null", index="btree_not_null"
+        "bti.meeting",
+        string="Decided in Meeting",
+        ondelete="set null",
+        index="btree_not_null",
     )
     arena = fields.Selection(ARENAS, required=True, default="home", tracking=True)
     responsible_kind = fields.Selection(
@@ -97,7 +100,8 @@ class BtiMeasure(models.Model):
     reminded_for_date = fields.Date(
         readonly=True,
         copy=False,
-        help="Technical: the evaluation date for which the overdue reminders were made.",
+        help="Technical: the evaluation date for which the overdue reminders were "
+        "made.",
     )
     is_evaluation_overdue = fields.Boolean(
         string="Evaluation Overdue",
@@ -149,7 +153,10 @@ class BtiMeasure(models.Model):
                     (
                         "case_id.participant_ids",
                         "any",
-                        [("service_id", "=", service.id), ("access_granted", "=", True)],
+                        [
+                            ("service_id", "=", service.id),
+                            ("access_granted", "=", True),
+                        ],
                     ),
                 ]
             )
@@ -173,7 +180,10 @@ class BtiMeasure(models.Model):
 
     @api.onchange("responsible_service_id")
     def _onchange_responsible_service_id(self):
-        if self.responsible_user_id and self.responsible_user_id not in self.responsible_service_id.member_ids:
+        if (
+            self.responsible_user_id
+            and self.responsible_user_id not in self.responsible_service_id.member_ids
+        ):
             self.responsible_user_id = False
 
     # ------------------------------------------------------------------
@@ -182,10 +192,15 @@ class BtiMeasure(models.Model):
     @api.constrains("date_start", "date_evaluation")
     def _check_dates(self):
         for measure in self:
-            if measure.date_evaluation and measure.date_start and measure.date_evaluation < measure.date_start:
+            if (
+                measure.date_evaluation
+                and measure.date_start
+                and measure.date_evaluation < measure.date_start
+            ):
                 raise ValidationError(
                     _(
-                        "The evaluation date of “%(measure)s” (%(evaluation)s) is before its "
+                        "The evaluation date of “%(measure)s” (%(evaluation)s) is "
+                        "before its "
                         "start (%(start)s).",
                         measure=measure.name,
                         evaluation=measure.date_evaluation,
@@ -199,27 +214,35 @@ class BtiMeasure(models.Model):
             if measure.goal_id.case_id != measure.case_id:
                 raise ValidationError(_("A measure serves a goal of its own case."))
 
-    @api.constrains("responsible_kind", "responsible_service_id", "responsible_user_id", "case_id")
+    @api.constrains(
+        "responsible_kind", "responsible_service_id", "responsible_user_id", "case_id"
+    )
     def _check_responsible(self):
         for measure in self:
             if measure.responsible_kind == "family":
                 if measure.responsible_service_id or measure.responsible_user_id:
                     raise ValidationError(
-                        _("When the family itself is responsible, name no service or person.")
+                        _(
+                            "When the family itself is responsible, name no service "
+                            "or person."
+                        )
                     )
                 continue
             service = measure.responsible_service_id
             if not service:
                 raise ValidationError(
                     _(
-                        "Name who is responsible for “%s”: a participating service (and "
+                        "Name who is responsible for “%s”: a participating service "
+                        "(and "
                         "person), or the family itself.",
                         measure.name,
                     )
                 )
             # sudo: participation and membership decide; the check returns nothing.
             case = measure.case_id.sudo()
-            if not case.participant_ids.filtered(lambda p, s=service: p.service_id == s and p.access_granted):
+            if not case.participant_ids.filtered(
+                lambda p, s=service: p.service_id == s and p.access_granted
+            ):
                 raise ValidationError(
                     _(
                         "%(service)s does not take part in case %(case)s with consent: "
@@ -231,7 +254,11 @@ class BtiMeasure(models.Model):
             user = measure.responsible_user_id
             if user and user not in service.sudo().member_ids:
                 raise ValidationError(
-                    _("%(user)s is not a member of %(service)s.", user=user.name, service=service.name)
+                    _(
+                        "%(user)s is not a member of %(service)s.",
+                        user=user.name,
+                        service=service.name,
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -251,7 +278,12 @@ class BtiMeasure(models.Model):
             and not self.env.su
             and self.env.context.get("bti_transition") is not _TRANSITION
         ):
-            raise UserError(_("The status and evaluation of a measure change only through its actions."))
+            raise UserError(
+                _(
+                    "The status and evaluation of a measure change only through its "
+                    "actions."
+                )
+            )
         return super().write(vals)
 
     def _bti_transition(self, vals):
@@ -331,7 +363,9 @@ class BtiMeasure(models.Model):
             ]
         )
         measures = measures.filtered(lambda m: m.reminded_for_date != m.date_evaluation)
-        activity_type = self.env.ref("bti_stafettlogg.mail_activity_type_bti_evaluation")
+        activity_type = self.env.ref(
+            "bti_stafettlogg.mail_activity_type_bti_evaluation"
+        )
         for measure in measures:
             users = measure.responsible_user_id | measure.case_id.holder_id
             for user in users:

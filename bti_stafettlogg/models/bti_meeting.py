@@ -29,14 +29,19 @@ class BtiMeeting(models.Model):
     _inherit = ["bti.log.content.mixin", "mail.activity.mixin"]
     _order = "start desc, id desc"
 
-    kind = fields.Selection(MEETING_KINDS, required=True, default="cooperation", tracking=True)
+    kind = fields.Selection(
+        MEETING_KINDS, required=True, default="cooperation", tracking=True
+    )
     start = fields.Datetime(required=True, tracking=True, index=True)
     duration = fields.Float(default=1.0, help="In hours.")
     stop = fields.Datetime(compute="_compute_stop", store=True)
     location = fields.Char(string="Place", tracking=True)
     video_url = fields.Char(string="Video Link")
     organizer_id = fields.Many2one(
-        "res.users", required=True, default=lambda self: self.env.user, ondelete="restrict"
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
     )
     chair_id = fields.Many2one(
         "res.users",
@@ -78,7 +83,9 @@ class BtiMeeting(models.Model):
         string="The Baton",
     )
     next_holder_id = fields.Many2one("res.users", string="Proposed Next Stafettholder")
-    next_holder_service_id = fields.Many2one("bti.service", string="Service of the Next Holder")
+    next_holder_service_id = fields.Many2one(
+        "bti.service", string="Service of the Next Holder"
+    )
     new_level_id = fields.Many2one("bti.level", string="New Level")
     next_evaluation_date = fields.Date()
     inform_child_user_id = fields.Many2one("res.users", string="Who Informs the Child")
@@ -97,12 +104,20 @@ class BtiMeeting(models.Model):
         index=True,
     )
     calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
-    minutes_entry_id = fields.Many2one("bti.log.entry", string="Minutes Entry", readonly=True, copy=False)
+    minutes_entry_id = fields.Many2one(
+        "bti.log.entry", string="Minutes Entry", readonly=True, copy=False
+    )
 
     def _bti_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
-        when = fields.Datetime.context_timestamp(self, self.start).strftime("%Y-%m-%d %H:%M") if self.start else ""
-        return "%s %s" % (kinds.get(self.kind, ""), when)
+        when = (
+            fields.Datetime.context_timestamp(self, self.start).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            if self.start
+            else ""
+        )
+        return "{} {}".format(kinds.get(self.kind, ""), when)
 
     def _bti_neutral_label(self):
         return _("Meeting #%s", self.id or "")
@@ -124,7 +139,10 @@ class BtiMeeting(models.Model):
                     (
                         "case_id.participant_ids",
                         "any",
-                        [("service_id", "in", services.ids), ("access_granted", "=", True)],
+                        [
+                            ("service_id", "in", services.ids),
+                            ("access_granted", "=", True),
+                        ],
                     ),
                 ],
             ]
@@ -133,7 +151,9 @@ class BtiMeeting(models.Model):
     @api.depends("start", "duration")
     def _compute_stop(self):
         for meeting in self:
-            meeting.stop = meeting.start and meeting.start + timedelta(hours=meeting.duration or 1.0)
+            meeting.stop = meeting.start and meeting.start + timedelta(
+                hours=meeting.duration or 1.0
+            )
 
     # ------------------------------------------------------------------
     # Defaults and the agenda
@@ -144,7 +164,8 @@ class BtiMeeting(models.Model):
         case_id = values.get("case_id") or self.env.context.get("default_case_id")
         if case_id:
             defaults = self._bti_case_defaults(
-                self.env["bti.case"].browse(case_id), values.get("kind") or "cooperation"
+                self.env["bti.case"].browse(case_id),
+                values.get("kind") or "cooperation",
             )
             for fname, value in defaults.items():
                 if fname in fields_list and not values.get(fname):
@@ -175,11 +196,14 @@ class BtiMeeting(models.Model):
         for meeting in self:
             case = meeting.case_id
             for service in meeting.service_ids:
-                if case._bti_service_has_access(service) or case._bti_consents_covering(service):
+                if case._bti_service_has_access(service) or case._bti_consents_covering(
+                    service
+                ):
                     continue
                 raise ValidationError(
                     _(
-                        "%(service)s cannot be invited to a meeting about case %(case)s: "
+                        "%(service)s cannot be invited to a meeting about case "
+                        "%(case)s: "
                         "no valid consent covers it. Record the consent first.",
                         service=service.name,
                         case=case.name,
@@ -190,12 +214,16 @@ class BtiMeeting(models.Model):
     def _check_staff(self):
         for meeting in self:
             # sudo: memberships are configuration; the check returns nothing.
-            members = meeting.service_ids.sudo().member_ids | meeting.service_ids.sudo().leader_ids
+            members = (
+                meeting.service_ids.sudo().member_ids
+                | meeting.service_ids.sudo().leader_ids
+            )
             strangers = meeting.staff_ids - members
             if strangers:
                 raise ValidationError(
                     _(
-                        "%s is not a member of an invited service: invite the service first.",
+                        "%s is not a member of an invited service: invite the service "
+                        "first.",
                         ", ".join(strangers.mapped("name")),
                     )
                 )
@@ -228,7 +256,8 @@ class BtiMeeting(models.Model):
                     vals.pop(fname, None)
             if vals.get("case_id"):
                 defaults = self._bti_case_defaults(
-                    self.env["bti.case"].browse(vals["case_id"]), vals.get("kind") or "cooperation"
+                    self.env["bti.case"].browse(vals["case_id"]),
+                    vals.get("kind") or "cooperation",
                 )
                 for fname, value in defaults.items():
                     if fname not in vals:
@@ -239,10 +268,23 @@ class BtiMeeting(models.Model):
         if "state" in vals and not self.env.context.get("bti_meeting_transition"):
             raise UserError(_("The status of a meeting changes through its buttons."))
         held = self.filtered(lambda m: m.state in ("held", "cancelled"))
-        if held and set(vals) - {"message_main_attachment_id", "message_follower_ids", "activity_ids"}:
-            raise UserError(_("A held or cancelled meeting is a record and is not changed."))
+        if held and set(vals) - {
+            "message_main_attachment_id",
+            "message_follower_ids",
+            "activity_ids",
+        }:
+            raise UserError(
+                _("A held or cancelled meeting is a record and is not changed.")
+            )
         res = super().write(vals)
-        changed = {"start", "duration", "location", "video_url", "staff_ids", "family_partner_ids"}
+        changed = {
+            "start",
+            "duration",
+            "location",
+            "video_url",
+            "staff_ids",
+            "family_partner_ids",
+        }
         if changed & set(vals):
             self.filtered(lambda m: m.state == "invited")._bti_update_event()
         return res
@@ -260,7 +302,11 @@ class BtiMeeting(models.Model):
         # The event is seen in calendars and sent to the family: it names the
         # case reference and the kind of meeting, never the child or content.
         return {
-            "name": _("%(kind)s – BTI case %(case)s", kind=kinds[self.kind], case=self.case_id.name),
+            "name": _(
+                "%(kind)s – BTI case %(case)s",
+                kind=kinds[self.kind],
+                case=self.case_id.name,
+            ),
             "start": self.start,
             "stop": self.stop,
             "location": self.location or False,
@@ -289,7 +335,9 @@ class BtiMeeting(models.Model):
             event_vals = meeting._bti_event_values()
             Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
             if meeting.calendar_event_id:
-                meeting.calendar_event_id.with_context(no_mail_to_attendees=True).write(event_vals)
+                meeting.calendar_event_id.with_context(no_mail_to_attendees=True).write(
+                    event_vals
+                )
                 event = meeting.calendar_event_id
             else:
                 event = Event.create(event_vals)
@@ -299,7 +347,8 @@ class BtiMeeting(models.Model):
             meeting._bti_set_state("invited")
             meeting.message_post(
                 body=_(
-                    "Invitations sent to %(count)s staff and %(family)s family members.",
+                    "Invitations sent to %(count)s staff and %(family)s family "
+                    "members.",
                     count=len(meeting.staff_ids),
                     family=len(meeting.family_partner_ids),
                 ),
@@ -310,18 +359,26 @@ class BtiMeeting(models.Model):
     def _bti_schedule_staff_activities(self):
         self.ensure_one()
         activity_type = self.env.ref("bti_stafettlogg.mail_activity_type_bti_meeting")
-        existing = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        existing = self.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
         for user in self.staff_ids - existing.user_id:
             self.activity_schedule(
                 act_type_xmlid="bti_stafettlogg.mail_activity_type_bti_meeting",
-                date_deadline=fields.Datetime.context_timestamp(self, self.start).date(),
+                date_deadline=fields.Datetime.context_timestamp(
+                    self, self.start
+                ).date(),
                 summary=_("Meeting about case %s", self.case_id.name),
                 user_id=user.id,
                 calendar_event_id=self.calendar_event_id.id,
             )
         (existing.filtered(lambda a: a.user_id not in self.staff_ids)).unlink()
         existing.filtered(lambda a: a.user_id in self.staff_ids).write(
-            {"date_deadline": fields.Datetime.context_timestamp(self, self.start).date()}
+            {
+                "date_deadline": fields.Datetime.context_timestamp(
+                    self, self.start
+                ).date()
+            }
         )
 
     def _bti_invite_family(self):
@@ -375,15 +432,20 @@ class BtiMeeting(models.Model):
             if meeting.kind == "evaluation" and is_html_empty(meeting.child_voice):
                 raise ValidationError(
                     _(
-                        "An evaluation meeting records the child's voice: write what the "
+                        "An evaluation meeting records the child's voice: write what "
+                        "the "
                         "child said, or why the child could not be heard."
                     )
                 )
             if meeting.baton_decision == "passes" and not (
                 meeting.next_holder_id and meeting.next_holder_service_id
             ):
-                raise ValidationError(_("Name the next stafettholder and their service."))
-            entry = self.env["bti.log.entry"].create(meeting._bti_minutes_entry_values())
+                raise ValidationError(
+                    _("Name the next stafettholder and their service.")
+                )
+            entry = self.env["bti.log.entry"].create(
+                meeting._bti_minutes_entry_values()
+            )
             entry.action_publish()
             meeting.minutes_entry_id = entry
             meeting._bti_carry_decisions()
@@ -416,16 +478,29 @@ class BtiMeeting(models.Model):
             lambda m: m.state == "planned" and m.date_start <= today
         ).action_start()
         if self.next_evaluation_date:
-            case._bti_write_duty({"bti_next_evaluation_date": self.next_evaluation_date})
+            case._bti_write_duty(
+                {"bti_next_evaluation_date": self.next_evaluation_date}
+            )
         if self.inform_child_user_id:
             case.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_todo",
                 user_id=self.inform_child_user_id.id,
-                summary=_("Tell the child what the meeting decided (case %s)", case.name),
+                summary=_(
+                    "Tell the child what the meeting decided (case %s)", case.name
+                ),
             )
-        if self.new_level_id and self.new_level_id != case.level_id and case.state == "active":
-            case._bti_decide("level_%s" % self.new_level_id.code, note=_("Decided in a meeting."))
+        if (
+            self.new_level_id
+            and self.new_level_id != case.level_id
+            and case.state == "active"
+        ):
+            case._bti_decide(
+                f"level_{self.new_level_id.code}", note=_("Decided in a meeting.")
+            )
         if self.baton_decision == "passes":
             self.env["bti.baton"]._bti_propose(
-                case, self.next_holder_id, self.next_holder_service_id, _("Decided in a meeting.")
+                case,
+                self.next_holder_id,
+                self.next_holder_service_id,
+                _("Decided in a meeting."),
             )

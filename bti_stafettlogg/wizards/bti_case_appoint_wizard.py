@@ -14,9 +14,14 @@ class BtiCaseAppointWizard(models.TransientModel):
         ],
         required=True,
     )
-    allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed_user_ids")
+    allowed_user_ids = fields.Many2many(
+        "res.users", compute="_compute_allowed_user_ids"
+    )
     user_id = fields.Many2one(
-        "res.users", string="Who", required=True, domain="[('id', 'in', allowed_user_ids)]"
+        "res.users",
+        string="Who",
+        required=True,
+        domain="[('id', 'in', allowed_user_ids)]",
     )
     note = fields.Text(string="Message")
 
@@ -24,7 +29,11 @@ class BtiCaseAppointWizard(models.TransientModel):
     def _compute_allowed_user_ids(self):
         for wizard in self:
             # sudo: the members of the participating services, to choose from.
-            services = wizard.case_id.sudo().participant_ids.filtered("access_granted").service_id
+            services = (
+                wizard.case_id.sudo()
+                .participant_ids.filtered("access_granted")
+                .service_id
+            )
             wizard.allowed_user_ids = services.member_ids
 
     def action_confirm(self):

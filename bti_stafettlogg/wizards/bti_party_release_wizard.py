@@ -15,7 +15,9 @@ class BtiPartyReleaseWizard(models.TransientModel):
         ondelete="cascade",
         domain="[('case_id', '=', case_id), ('is_owner', '=', False)]",
     )
-    reason = fields.Char(required=True, default=lambda self: self.env._("Our part is done"))
+    reason = fields.Char(
+        required=True, default=lambda self: self.env._("Our part is done")
+    )
 
     def action_confirm(self):
         self.ensure_one()
