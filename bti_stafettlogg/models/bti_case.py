@@ -59,6 +59,7 @@ class BtiCase(models.Model):
         string="Archive Copy Made", compute="_compute_archive", compute_sudo=True
     )
 
+    @api.depends_context("uid")
     def _compute_log_counts(self):
         # Counted with the user's rights: what the reader may see.
         def count(model, domain=()):
@@ -143,6 +144,17 @@ class BtiCase(models.Model):
             and (not c.valid_until or c.valid_until >= today)
             for c in self.consent_ids
         )
+
+    def _bti_author_service_ids(self, user=None):
+        """Ids of the services through which ``user`` writes in this case: theirs,
+        taking part with access."""
+        self.ensure_one()
+        services = self._bti_access_services(user) or self.env["bti.service"]
+        # sudo: participation decides; only ids are returned.
+        participants = self.sudo().participant_ids.filtered(
+            lambda p: p.access_granted and p.service_id in services
+        )
+        return participants.service_id.ids
 
     def _bti_service_has_access(self, service):
         self.ensure_one()

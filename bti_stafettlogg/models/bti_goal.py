@@ -58,6 +58,15 @@ class BtiGoal(models.Model):
         )
         return True
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # A goal starts open; only its buttons change the status.
+            for vals in vals_list:
+                vals.pop("state", None)
+                vals.pop("state_note", None)
+        return super().create(vals_list)
+
     def write(self, vals):
         if {"state", "state_note"} & set(vals) and not self.env.context.get(
             "bti_goal_transition"

@@ -40,18 +40,52 @@ class BtiLogContentMixin(models.AbstractModel):
     def _bti_neutral_label(self):
         return "{} #{}".format(self._description, self.id or "")
 
+    # Opening one record of the log (its form) is an opening of the case in the
+    # access log; lists are not (web_search_read reads many).
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        if len(self) == 1 and not self.env.context.get("bti_no_access_log"):
+            self.env["bti.access.log"]._log(
+                self.case_id, "read", detail=f"{self._description} #{self.id}"
+            )
+        return result
+
+    web_read._readonly = False
+
+    @api.model
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        return super(
+            BtiLogContentMixin, self.with_context(bti_no_access_log=True)
+        ).web_search_read(
+            domain,
+            specification,
+            offset=offset,
+            limit=limit,
+            order=order,
+            count_limit=count_limit,
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if not self.env.su:
                 vals["author_id"] = self.env.uid
-            if vals.get("case_id") and not vals.get("author_service_id"):
-                # The service through which the author takes part in this case
-                # (the field's default only knows the case from the context).
-                case = self.env["bti.case"].browse(vals["case_id"])
-                service_id = case._bti_access_service_for(self.env.user).get(case.id)
-                if service_id:
-                    vals["author_service_id"] = service_id
+            if not vals.get("case_id"):
+                continue
+            case = self.env["bti.case"].browse(vals["case_id"])
+            given = vals.get("author_service_id")
+            if given and (self.env.su or given in case._bti_author_service_ids()):
+                continue
+            # The service through which the author takes part in this case
+            # (the field's default only knows the case from the context); a
+            # service the author does not write through is never taken.
+            service_id = case._bti_access_service_for(self.env.user).get(case.id)
+            if service_id:
+                vals["author_service_id"] = service_id
+            else:
+                vals.pop("author_service_id", None)
         records = super().create(vals_list)
         records.case_id._bti_check_log_writable()
         records.case_id._bti_check_log_open()
@@ -60,6 +94,10 @@ class BtiLogContentMixin(models.AbstractModel):
     def write(self, vals):
         if set(vals) - SYSTEM_FIELDS:
             self.case_id._bti_check_log_writable()
+        if {"author_id", "author_service_id"} & set(vals) and not self.env.su:
+            raise UserError(
+                _("The author of content in the stafettlogg does not change.")
+            )
         if "case_id" in vals and any(rec.case_id.id != vals["case_id"] for rec in self):
             raise UserError(
                 _("Content of the stafettlogg cannot be moved to another case.")

@@ -46,6 +46,7 @@ class BtiMeasureCatalogue(models.Model):
             if item.age_min < 0 or item.age_max < item.age_min:
                 raise ValidationError(_("The age group of %s is not valid.", item.name))
 
+    @api.depends_context("uid")
     def _compute_measure_count(self):
         # The user's own rights count: only the measures they may read.
         counts = dict(

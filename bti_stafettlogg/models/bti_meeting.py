@@ -286,7 +286,13 @@ class BtiMeeting(models.Model):
             "family_partner_ids",
         }
         if changed & set(vals):
-            self.filtered(lambda m: m.state == "invited")._bti_update_event()
+            invited = self.filtered(lambda m: m.state == "invited")
+            invited._bti_update_event()
+            # The family got a calendar file with the old time or place: send
+            # the updated one (staff see the change in their activity).
+            if {"start", "duration", "location", "video_url"} & set(vals):
+                for meeting in invited:
+                    meeting._bti_invite_family()
         return res
 
     def _bti_set_state(self, state):
@@ -335,9 +341,7 @@ class BtiMeeting(models.Model):
             event_vals = meeting._bti_event_values()
             Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
             if meeting.calendar_event_id:
-                meeting.calendar_event_id.with_context(no_mail_to_attendees=True).write(
-                    event_vals
-                )
+                meeting._bti_write_event(event_vals)
                 event = meeting.calendar_event_id
             else:
                 event = Event.create(event_vals)
@@ -372,8 +376,9 @@ class BtiMeeting(models.Model):
                 user_id=user.id,
                 calendar_event_id=self.calendar_event_id.id,
             )
-        (existing.filtered(lambda a: a.user_id not in self.staff_ids)).unlink()
-        existing.filtered(lambda a: a.user_id in self.staff_ids).write(
+        uninvited = existing.filtered(lambda a: a.user_id not in self.staff_ids)
+        uninvited.unlink()
+        (existing - uninvited).write(
             {
                 "date_deadline": fields.Datetime.context_timestamp(
                     self, self.start
@@ -398,11 +403,20 @@ class BtiMeeting(models.Model):
         # The calendar's own invitation: an e-mail with the .ics file.
         (attendees - without_email)._send_invitation_emails()
 
+    def _bti_write_event(self, event_vals):
+        self.ensure_one()
+        event = self.calendar_event_id
+        if event.user_id.id == event_vals.get("user_id"):
+            # Writing the organizer makes calendar.event hand every activity
+            # linked to the event to the organizer (_sync_activities): the
+            # staff invitees would lose theirs. Write it only when it changes.
+            event_vals = dict(event_vals)
+            del event_vals["user_id"]
+        event.with_context(no_mail_to_attendees=True).write(event_vals)
+
     def _bti_update_event(self):
         for meeting in self.filtered("calendar_event_id"):
-            meeting.calendar_event_id.with_context(no_mail_to_attendees=True).write(
-                meeting._bti_event_values()
-            )
+            meeting._bti_write_event(meeting._bti_event_values())
             meeting._bti_schedule_staff_activities()
 
     def action_cancel(self):

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import ValidationError
 
 
 class BtiMeasureEvaluateWizard(models.TransientModel):
@@ -19,6 +20,10 @@ class BtiMeasureEvaluateWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        if self.outcome == "continue" and not self.next_date:
+            raise ValidationError(
+                self.env._("A measure that continues needs its next evaluation date.")
+            )
         self.measure_id._bti_evaluate(
             self.effect,
             self.evaluation,
