@@ -21,17 +21,62 @@ class BtiMailThread(models.AbstractModel):
         """The case this record belongs to (override on the case itself)."""
         return self.case_id
 
+    def _bti_people(self):
+        """Partner ids who may be named on this record's messages: the family of
+        the case, and (on the case itself) the staff of every service that ever
+        took part, so that a service that left can still be told so, kindly."""
+        # sudo: the people of the case decide who may be mailed; only ids leave.
+        case = self._bti_mail_case().sudo()
+        family = set((case.subject_partner_id | case.guardian_ids.partner_id).ids)
+        past_staff = set()
+        if self._name == "bti.case":
+            participants = case.with_context(active_test=False).participant_ids
+            past_staff = set(participants.service_id.member_ids.partner_id.ids)
+        return family, past_staff
+
+    def _bti_may_receive(self, partner, family, past_staff):
+        """Whether ``partner`` (a sudo record) may receive messages of ``self``."""
+        if partner.id in family:
+            return True
+        users = partner.user_ids.filtered(lambda u: not u.share)
+        return bool(users) and (
+            partner.id in past_staff
+            or any(self._bti_user_may_read(user.id) for user in users)
+        )
+
+    def _bti_filter_partner_ids(self, partner_ids):
+        """Keep the explicit recipients who are people of the case: anyone else
+        named on a message could read it (Odoo lets recipients read messages)."""
+        if not self or not partner_ids:
+            return partner_ids
+        family, past_staff = self._bti_people()
+        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        return [
+            partner.id
+            for partner in partners
+            if self._bti_may_receive(partner, family, past_staff)
+        ]
+
+    def message_post(self, **kwargs):
+        if kwargs.get("partner_ids"):
+            kwargs["partner_ids"] = self._bti_filter_partner_ids(
+                list(kwargs["partner_ids"])
+            )
+        return super().message_post(**kwargs)
+
+    def message_notify(self, **kwargs):
+        if kwargs.get("partner_ids"):
+            kwargs["partner_ids"] = self._bti_filter_partner_ids(
+                list(kwargs["partner_ids"])
+            )
+        return super().message_notify(**kwargs)
+
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         if not self:
             return recipients
-        # sudo: the people of the case decide who may be mailed; only ids leave.
-        case = self._bti_mail_case().sudo()
-        family = set((case.subject_partner_id | case.guardian_ids.partner_id).ids)
-        # A service that left the case is still told so (explicitly, kindly):
-        # the members of every service that ever took part.
-        participants = case.with_context(active_test=False).participant_ids
-        past_staff = set(participants.service_id.member_ids.partner_id.ids)
+        family, _past_staff = self._bti_people()
+        # Explicit recipients were filtered when the message was posted.
         if msg_vals:
             explicit = set(msg_vals.get("partner_ids") or [])
         else:
@@ -40,13 +85,11 @@ class BtiMailThread(models.AbstractModel):
             data
             for data in recipients
             if data["id"] in family
+            or data["id"] in explicit
             or (
                 data.get("uid")
                 and not data.get("share")
-                and (
-                    self._bti_user_may_read(data["uid"])
-                    or (data["id"] in explicit and data["id"] in past_staff)
-                )
+                and self._bti_user_may_read(data["uid"])
             )
         ]
 

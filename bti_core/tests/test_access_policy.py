@@ -49,9 +49,9 @@ CONFIG_MODELS = ("bti.service", "bti.level", "bti.level.step", "bti.info.categor
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 
 
-def load_policy():
-    """The rows of the policy table (comment lines start with ``#``)."""
-    with file_open(POLICY_PATH) as handle:
+def load_policy(path=POLICY_PATH):
+    """The rows of the policy table ``path`` (comment lines start with ``#``)."""
+    with file_open(path) as handle:
         lines = [line for line in handle if line.strip() and not line.startswith("#")]
     return list(csv.DictReader(lines))
 
@@ -75,10 +75,13 @@ class BtiPolicyWorld(BtiCommon):
     * ``configuration``: a service, level 3, a step and an information category.
     """
 
+    # The table walked; an addon's world points to its own table.
+    policy_path = POLICY_PATH
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = load_policy()
+        cls.policy = load_policy(cls.policy_path)
         cls._build_policy_users()
         cls._build_policy_cases()
         cls._build_policy_configuration()
@@ -125,6 +128,7 @@ class BtiPolicyWorld(BtiCommon):
         cls.withdrawn_consent = cls._give_consent(withdrawn, cls.health)
         cls._add_participant(withdrawn, cls.health, cls.nurse)
         cls._give_consent(withdrawn, cls.ppt)
+        cls._build_policy_before_withdrawal(withdrawn)
         cls.withdrawn_consent.with_user(cls.kg_teacher).action_withdraw(
             "The family withdrew it"
         )
@@ -142,6 +146,11 @@ class BtiPolicyWorld(BtiCommon):
             "consent_withdrawn": withdrawn,
             "wondering_health": wondering,
         }
+
+    @classmethod
+    def _build_policy_before_withdrawal(cls, case):
+        """Hook: what the health station does in ``consent_withdrawn`` while its
+        consent is still valid (an addon's world writes content here)."""
 
     @classmethod
     def _build_policy_configuration(cls):
@@ -628,9 +637,8 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
         self.assertFalse(child.has_access("read"))
 
 
-@tagged("post_install", "-at_install")
-class TestAccessPolicyJsonRpc(BtiJsonRpcMixin, BtiPolicyWorld, HttpCase):
-    """The case-level rows of the table through /web/dataset/call_kw, as the user."""
+class BtiPolicyJsonRpcMixin(BtiJsonRpcMixin):
+    """The read and write cells of a row through /web/dataset/call_kw."""
 
     def _check_rpc_read(self, row, sample):
         model, record_id = row["model"], sample.record.id
@@ -693,6 +701,11 @@ class TestAccessPolicyJsonRpc(BtiJsonRpcMixin, BtiPolicyWorld, HttpCase):
         else:
             self.assertIsNotNone(error, f"{self._who(row)} could {doing}")
             self.assertNotEqual(error, ACCESS_ERROR, f"{self._who(row)}: {doing}")
+
+
+@tagged("post_install", "-at_install")
+class TestAccessPolicyJsonRpc(BtiPolicyJsonRpcMixin, BtiPolicyWorld, HttpCase):
+    """The case-level rows of the table through /web/dataset/call_kw, as the user."""
 
     def test_jsonrpc(self):
         cells = 0

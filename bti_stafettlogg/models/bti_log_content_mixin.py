@@ -1,5 +1,5 @@
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # Fields the system may still write on content of a closed case (chatter).
 SYSTEM_FIELDS = {
@@ -44,7 +44,13 @@ class BtiLogContentMixin(models.AbstractModel):
     # access log; lists are not (web_search_read reads many).
     def web_read(self, specification):
         result = super().web_read(specification)
-        if len(self) == 1 and not self.env.context.get("bti_no_access_log"):
+        # An empty specification reads nothing: the label of a many2one
+        # (web_read of the co-record), which may be one the user cannot read.
+        if (
+            len(self) == 1
+            and specification
+            and not self.env.context.get("bti_no_access_log")
+        ):
             self.env["bti.access.log"]._log(
                 self.case_id, "read", detail=f"{self._description} #{self.id}"
             )
@@ -84,6 +90,12 @@ class BtiLogContentMixin(models.AbstractModel):
             service_id = case._bti_access_service_for(self.env.user).get(case.id)
             if service_id:
                 vals["author_service_id"] = service_id
+            elif not self.env.su:
+                # No service of the user takes part with access: the record
+                # rules refuse it, also to a BTI user without any service.
+                raise AccessError(
+                    _("Only a participating service writes into this stafettlogg.")
+                )
             else:
                 vals.pop("author_service_id", None)
         records = super().create(vals_list)

@@ -92,7 +92,6 @@ class StafettloggPolicyWorld(BtiPolicyWorld, StafettloggCommon):
 
     @classmethod
     def _build_policy_before_withdrawal(cls, case):
-        super()._build_policy_before_withdrawal(case)
         goal = cls._goal(case, name="Policy goal of the withdrawn case")
         cls.withdrawn_log = {
             ("bti.log.entry", f"{WITHDRAWN}/published_participants"): cls._entry(
@@ -115,6 +114,7 @@ class StafettloggPolicyWorld(BtiPolicyWorld, StafettloggCommon):
                 staff_ids=[Command.set((cls.kg_teacher | cls.nurse).ids)],
             ),
         }
+        return super()._build_policy_before_withdrawal(case)
 
     @classmethod
     def _build_level2_log(cls, case):

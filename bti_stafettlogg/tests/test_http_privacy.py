@@ -83,7 +83,12 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
             response = self._get(user, url)
             self.assertEqual(response.status_code, 200, user.login)
             self.assertEqual(response.content, b"SECRET-KG-FILE observation")
-        for user in (self.school_teacher, self.cws_worker, self.outsider, self.bti_admin):
+        for user in (
+            self.school_teacher,
+            self.cws_worker,
+            self.outsider,
+            self.bti_admin,
+        ):
             response = self._get(user, url)
             self.assertIn(response.status_code, DENIED, user.login)
             self.assertNotIn(b"SECRET-KG-FILE", response.content, user.login)
@@ -111,7 +116,9 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
     # ------------------------------------------------------------------
     def test_print_refused_without_access(self):
         for converter in ("pdf", "html"):
-            url = f"/report/{converter}/bti_stafettlogg.report_stafettlogg/{self.case.id}"
+            url = (
+                f"/report/{converter}/bti_stafettlogg.report_stafettlogg/{self.case.id}"
+            )
             for user in (self.cws_worker, self.outsider, self.bti_admin):
                 with self.subTest(converter=converter, user=user.login):
                     response = self._get(user, url)

@@ -270,6 +270,31 @@ class TestMeeting(StafettloggCommon):
         )
         self.assertEqual(len(self._staff_activities(meeting)), 1)
 
+    def test_reschedule_sends_the_family_a_new_calendar_file(self):
+        self.guardian.email = "guardian@example.com"
+        meeting = self._meeting()
+        meeting.with_user(self.kg_teacher).action_send_invitations()
+        event = meeting.calendar_event_id
+        domain = [
+            ("model", "=", "calendar.event"),
+            ("res_id", "=", event.id),
+            ("partner_ids", "in", self.guardian.ids),
+        ]
+        self.assertEqual(self.env["mail.message"].search_count(domain), 1)
+        # A change of the staff list only is not news for the family.
+        meeting.with_user(self.kg_teacher).write(
+            {"staff_ids": [Command.set(self.kg_teacher.ids)]}
+        )
+        self.assertEqual(self.env["mail.message"].search_count(domain), 1)
+        meeting.with_user(self.kg_teacher).write(
+            {"start": meeting.start + datetime.timedelta(days=2)}
+        )
+        messages = self.env["mail.message"].search(domain, order="id")
+        self.assertEqual(len(messages), 2, "the family gets the new time")
+        self.assertTrue(
+            messages[-1].attachment_ids.filtered(lambda a: a.name.endswith(".ics"))
+        )
+
     def test_cancel(self):
         meeting = self._meeting()
         meeting.with_user(self.kg_teacher).action_send_invitations()

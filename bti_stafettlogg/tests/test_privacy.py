@@ -54,7 +54,9 @@ class TestStafettloggPrivacy(StafettloggCommon):
         )
         # Goals, measures, meetings: shared ones and kindergarten-only ones.
         cls.goal_shared = cls._goal(name="Shared goal")
-        cls.goal_own = cls._goal(name="SECRET-GOAL of the kindergarten", visibility="service")
+        cls.goal_own = cls._goal(
+            name="SECRET-GOAL of the kindergarten", visibility="service"
+        )
         cls.measure_shared = cls._measure(cls.goal_shared, name="Shared measure")
         cls.measure_school = cls._measure(
             cls.goal_own,
@@ -65,7 +67,9 @@ class TestStafettloggPrivacy(StafettloggCommon):
             responsible_user_id=cls.school_teacher.id,
         )
         cls.measure_own = cls._measure(
-            cls.goal_shared, name="SECRET-MEASURE of the kindergarten", visibility="service"
+            cls.goal_shared,
+            name="SECRET-MEASURE of the kindergarten",
+            visibility="service",
         )
         cls.meeting_shared = cls._meeting(
             staff_ids=[Command.set(cls.kg_teacher.ids)], location="Shared room"
@@ -101,7 +105,10 @@ class TestStafettloggPrivacy(StafettloggCommon):
 
     def _name_search_ids(self, user, model, name=""):
         return [
-            rid for rid, _label in self.env[model].with_user(user).name_search(name, limit=None)
+            rid
+            for rid, _label in self.env[model]
+            .with_user(user)
+            .name_search(name, limit=None)
         ]
 
     def _assert_hidden(self, user, record, name=""):
@@ -113,7 +120,9 @@ class TestStafettloggPrivacy(StafettloggCommon):
         self.assertFalse(Model.search_count([("id", "=", record.id)]), login)
         groups = Model.read_group([("id", "=", record.id)], ["__count"], [])
         self.assertFalse(groups and groups[0]["__count"], f"{login} counts it")
-        self.assertNotIn(record.id, self._name_search_ids(user, record._name, name), login)
+        self.assertNotIn(
+            record.id, self._name_search_ids(user, record._name, name), login
+        )
         with self.assertRaises(AccessError, msg=login):
             Model.browse(record.id).read(["case_id"])
         with self.assertRaises(AccessError, msg=login):
@@ -155,7 +164,12 @@ class TestStafettloggPrivacy(StafettloggCommon):
         self.assertEqual(case.measure_ids, self.measure_shared | self.measure_school)
         self.assertEqual(case.meeting_ids, self.meeting_shared | self.meeting_invited)
         self.assertEqual(
-            (case.log_entry_count, case.goal_count, case.measure_count, case.meeting_count),
+            (
+                case.log_entry_count,
+                case.goal_count,
+                case.measure_count,
+                case.meeting_count,
+            ),
             (2, 1, 2, 2),
         )
         values = case.web_read(
@@ -167,7 +181,12 @@ class TestStafettloggPrivacy(StafettloggCommon):
             }
         )
         text = str(values)
-        for secret in ("SECRET-KG-ENTRY", "SECRET-GOAL", "SECRET-MEASURE", "SECRET-ROOM"):
+        for secret in (
+            "SECRET-KG-ENTRY",
+            "SECRET-GOAL",
+            "SECRET-MEASURE",
+            "SECRET-ROOM",
+        ):
             self.assertNotIn(secret, text)
         # The goal the school reads counts only the measures the school reads.
         goal = self.goal_shared.with_user(self.school_teacher)
@@ -184,13 +203,19 @@ class TestStafettloggPrivacy(StafettloggCommon):
             ("bti.meeting", [("location", "ilike", "SECRET-ROOM")]),
         ):
             self.assertFalse(self._seen(user, model, domain), f"{model} {domain}")
-        cases = self.env["bti.case"].with_user(user).search(
-            [("log_entry_ids.body", "ilike", "SECRET-KG-ENTRY")]
+        cases = (
+            self.env["bti.case"]
+            .with_user(user)
+            .search([("log_entry_ids.body", "ilike", "SECRET-KG-ENTRY")])
         )
         self.assertFalse(cases)
         # The kindergarten finds them (the domains are right).
         self.assertTrue(
-            self._seen(self.kg_teacher2, "bti.measure", [("goal_id.name", "ilike", "SECRET-GOAL")])
+            self._seen(
+                self.kg_teacher2,
+                "bti.measure",
+                [("goal_id.name", "ilike", "SECRET-GOAL")],
+            )
         )
 
     def test_service_goal_measure_meeting_hidden(self):
@@ -219,7 +244,12 @@ class TestStafettloggPrivacy(StafettloggCommon):
         self.assertEqual(self._seen(user, "bti.measure"), self.measure_school)
         # The meetings its member is invited to, whatever its read scope.
         self.assertEqual(self._seen(user, "bti.meeting"), self.meeting_invited)
-        for record in (self.shared_entry, self.goal_shared, self.measure_shared, self.meeting_shared):
+        for record in (
+            self.shared_entry,
+            self.goal_shared,
+            self.measure_shared,
+            self.meeting_shared,
+        ):
             with self.subTest(record=record):
                 self._assert_hidden(user, record)
         self.assertEqual(self._count(user, "bti.log.entry"), 1)
@@ -243,7 +273,9 @@ class TestStafettloggPrivacy(StafettloggCommon):
             with self.subTest(user=user.login):
                 self._assert_hidden(user, health_entry)
         self._assert_visible(self.nurse, health_entry)
-        self.assertNotIn(health_entry, self.case.with_user(self.school_teacher).log_entry_ids)
+        self.assertNotIn(
+            health_entry, self.case.with_user(self.school_teacher).log_entry_ids
+        )
         # A service given the category reads it.
         self.school.info_category_ids = [Command.link(self.cat_health.id)]
         self._assert_visible(self.school_teacher, health_entry)
@@ -347,7 +379,13 @@ class TestStafettloggPrivacy(StafettloggCommon):
         self.assertEqual(values[0]["goal_id"]["id"], self.goal_own.id)
         self.assertNotIn(secret, str(values))
         self.assertNotIn(secret, str(measure.read(["goal_id"])))
-        self.assertNotIn(secret, str(measure.export_data(["name", "goal_id"])))
+        # Exporting the goal column: Odoo reads the co-records first, so the
+        # export is refused as a whole, or holds the neutral label.
+        try:
+            exported = measure.export_data(["name", "goal_id"])
+        except AccessError:
+            exported = {}
+        self.assertNotIn(secret, str(exported))
         groups = (
             self.env["bti.measure"]
             .with_user(user)
@@ -356,7 +394,7 @@ class TestStafettloggPrivacy(StafettloggCommon):
         self.assertEqual(len(groups), 1)
         self.assertNotIn(secret, str(groups))
         with self.assertRaises(AccessError):
-            measure.goal_id.name  # noqa: B018
+            measure.goal_id.mapped("name")
         with self.assertRaises(AccessError):
             measure.export_data(["goal_id/name"])
         # The kindergarten reads the real label.
@@ -382,20 +420,28 @@ class TestStafettloggPrivacy(StafettloggCommon):
         text = str(values)
         self.assertNotIn("SECRET-MEASURE", text)
         self.assertNotIn("Kindergarten internal", text)
-        self.assertNotIn("Kindergarten internal", str(entry.with_user(self.school_teacher).read(["corrects_id"])))
+        self.assertNotIn(
+            "Kindergarten internal",
+            str(entry.with_user(self.school_teacher).read(["corrects_id"])),
+        )
         kg_values = entry.with_user(self.kg_teacher2).web_read(
             {"corrects_id": {"fields": {"display_name": {}}}}
         )
-        self.assertIn("Kindergarten internal", kg_values[0]["corrects_id"]["display_name"])
+        self.assertIn(
+            "Kindergarten internal", kg_values[0]["corrects_id"]["display_name"]
+        )
 
     # ------------------------------------------------------------------
     # Chatter and e-mail
     # ------------------------------------------------------------------
     def _notified(self, message):
         # sudo: the test looks at every notification of the message.
-        return self.env["mail.notification"].sudo().search(
-            [("mail_message_id", "=", message.id)]
-        ).res_partner_id
+        return (
+            self.env["mail.notification"]
+            .sudo()
+            .search([("mail_message_id", "=", message.id)])
+            .res_partner_id
+        )
 
     def _post(self, record, user=None, **kwargs):
         user = user or self.kg_teacher
@@ -414,8 +460,12 @@ class TestStafettloggPrivacy(StafettloggCommon):
         school = self.school_teacher.partner_id
         colleague = self.kg_teacher2.partner_id
         # sudo: as if they had followed it once; following is not reading.
-        self.service_entry.sudo().message_subscribe(partner_ids=[school.id, colleague.id])
-        self.shared_entry.sudo().message_subscribe(partner_ids=[school.id, colleague.id])
+        self.service_entry.sudo().message_subscribe(
+            partner_ids=[school.id, colleague.id]
+        )
+        self.shared_entry.sudo().message_subscribe(
+            partner_ids=[school.id, colleague.id]
+        )
         notified = self._notified(self._post(self.service_entry))
         self.assertIn(colleague, notified)
         self.assertNotIn(school, notified, "the school cannot read the entry")
@@ -428,7 +478,9 @@ class TestStafettloggPrivacy(StafettloggCommon):
 
     def test_explicit_strangers_get_nothing_family_does(self):
         strangers = self.outsider.partner_id | self.cws_worker.partner_id
-        family_entry = self._entry(body="<p>For the family too</p>", visibility="family")
+        family_entry = self._entry(
+            body="<p>For the family too</p>", visibility="family"
+        )
         for record in (self.case, family_entry, self.service_entry):
             with self.subTest(record=record):
                 message = self._post(
@@ -440,7 +492,8 @@ class TestStafettloggPrivacy(StafettloggCommon):
 
     def test_explicit_strangers_cannot_read_the_message(self):
         """Odoo lets the recipients (partner_ids) of a message read it; a stranger
-        named as recipient must not get the content that way either."""
+        named as recipient must not get the content that way either: the
+        message itself must not list them, not only its notifications."""
         strangers = self.outsider.partner_id | self.cws_worker.partner_id
         for record in (self.case, self.service_entry):
             message = self._post(
@@ -458,7 +511,9 @@ class TestStafettloggPrivacy(StafettloggCommon):
 
     def test_notification_mail_carries_no_content(self):
         secret = "SECRET-WORD"
-        family_entry = self._entry(body="<p>For the family too</p>", visibility="family")
+        family_entry = self._entry(
+            body="<p>For the family too</p>", visibility="family"
+        )
         for record in (self.case, family_entry):
             with self.subTest(record=record):
                 message = self._post(
@@ -469,8 +524,10 @@ class TestStafettloggPrivacy(StafettloggCommon):
                     partner_ids=self.guardian.ids,
                 )
                 # sudo: the queued e-mails of the message, as the mail queue sees them.
-                mails = self.env["mail.mail"].sudo().search(
-                    [("mail_message_id", "=", message.id)]
+                mails = (
+                    self.env["mail.mail"]
+                    .sudo()
+                    .search([("mail_message_id", "=", message.id)])
                 )
                 self.assertTrue(mails, "the family is mailed")
                 for mail in mails:
@@ -486,20 +543,33 @@ class TestStafettloggPrivacy(StafettloggCommon):
 
     def test_followers_not_listed_to_others(self):
         Followers = self.env["mail.followers"]
-        domain = [("res_model", "=", "bti.log.entry"), ("res_id", "=", self.service_entry.id)]
+        domain = [
+            ("res_model", "=", "bti.log.entry"),
+            ("res_id", "=", self.service_entry.id),
+        ]
         self.assertTrue(Followers.with_user(self.kg_teacher2).search(domain))
-        for user in (self.outsider, self.school_teacher, self.cws_worker, self.bti_admin):
+        for user in (
+            self.outsider,
+            self.school_teacher,
+            self.cws_worker,
+            self.bti_admin,
+        ):
             with self.subTest(user=user.login):
                 self.assertFalse(Followers.with_user(user).search(domain))
                 self.assertFalse(
-                    Followers.with_user(user).search(
-                        [("res_model", "=", "bti.log.entry")]
-                    ).filtered(lambda f: f.res_id == self.service_entry.id)
+                    Followers.with_user(user)
+                    .search([("res_model", "=", "bti.log.entry")])
+                    .filtered(lambda f: f.res_id == self.service_entry.id)
                 )
         with self.assertRaises(AccessError):
-            self.service_entry.with_user(self.school_teacher).message_follower_ids  # noqa: B018
+            self.service_entry.with_user(self.school_teacher).mapped(
+                "message_follower_ids"
+            )
         # The followers of a shared entry are listed to the school.
-        shared = [("res_model", "=", "bti.log.entry"), ("res_id", "=", self.shared_entry.id)]
+        shared = [
+            ("res_model", "=", "bti.log.entry"),
+            ("res_id", "=", self.shared_entry.id),
+        ]
         self.assertTrue(Followers.with_user(self.school_teacher).search(shared))
         self.assertFalse(Followers.with_user(self.cws_worker).search(shared))
         self.assertFalse(Followers.with_user(self.outsider).search(shared))

@@ -84,6 +84,7 @@ _tmp_logger = logging.getLogger(__name__)
 
 @tagged("post_install", "-at_install")
 class TmpViewsCheck(StafettloggCommon, HttpCase):
+    browser_size = "1366x2400"
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -154,8 +155,15 @@ class TmpViewsCheck(StafettloggCommon, HttpCase):
         except AssertionError:
             _tmp_logger.info("TMP shot taken for %s", url)
 
+    def test_shots_case(self):
+        self._shot(f"/odoo/action-bti_core.action_bti_case/{self.case.id}")
+
     def test_shots(self):
         self._shot(f"/odoo/action-bti_core.action_bti_case/{self.case.id}")
+        self._shot(
+            f"/odoo/action-bti_core.action_bti_case/{self.case.id}?x=1",
+            login="school_teacher",
+        )
         self._shot(f"/odoo/action-bti_stafettlogg.action_bti_log_entry/{self.entry.id}")
         self._shot(f"/odoo/action-bti_stafettlogg.action_bti_log_entry/{self.draft.id}")
         self._shot(f"/odoo/action-bti_stafettlogg.action_bti_measure/{self.overdue.id}")
