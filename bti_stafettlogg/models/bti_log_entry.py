@@ -70,7 +70,6 @@ class BtiLogEntry(models.Model):
     published_date = fields.Datetime(readonly=True, copy=False)
     corrects_id = fields.Many2one(
         "bti.log.entry",
-        string="Corrects",
         ondelete="restrict",
         index="btree_not_null",
         copy=False,
@@ -89,7 +88,6 @@ class BtiLogEntry(models.Model):
     )
     measure_id = fields.Many2one(
         "bti.measure",
-        string="Measure",
         ondelete="set null",
         index="btree_not_null",
         domain="[('case_id', '=', case_id)]",

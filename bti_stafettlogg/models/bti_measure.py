@@ -56,7 +56,6 @@ class BtiMeasure(models.Model):
     )
     responsible_service_id = fields.Many2one(
         "bti.service",
-        string="Responsible Service",
         ondelete="restrict",
         index="btree_not_null",
         tracking=True,

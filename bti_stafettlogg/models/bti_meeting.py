@@ -45,7 +45,6 @@ class BtiMeeting(models.Model):
     )
     chair_id = fields.Many2one(
         "res.users",
-        string="Chair",
         ondelete="restrict",
         help="Who chairs the meeting: normally the stafettholder.",
     )
@@ -59,7 +58,6 @@ class BtiMeeting(models.Model):
         "bti_meeting_staff_rel",
         "meeting_id",
         "user_id",
-        string="Staff",
         domain="[('bti_service_ids', 'in', service_ids)]",
     )
     family_partner_ids = fields.Many2many(
@@ -86,7 +84,7 @@ class BtiMeeting(models.Model):
     next_holder_service_id = fields.Many2one(
         "bti.service", string="Service of the Next Holder"
     )
-    new_level_id = fields.Many2one("bti.level", string="New Level")
+    new_level_id = fields.Many2one("bti.level")
     next_evaluation_date = fields.Date()
     inform_child_user_id = fields.Many2one("res.users", string="Who Informs the Child")
     measure_ids = fields.One2many("bti.measure", "meeting_id", string="New Measures")
@@ -104,9 +102,7 @@ class BtiMeeting(models.Model):
         index=True,
     )
     calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
-    minutes_entry_id = fields.Many2one(
-        "bti.log.entry", string="Minutes Entry", readonly=True, copy=False
-    )
+    minutes_entry_id = fields.Many2one("bti.log.entry", readonly=True, copy=False)
 
     def _bti_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
