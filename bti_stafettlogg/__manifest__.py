@@ -39,6 +39,8 @@
     "demo": [
         "demo/bti_measure_catalogue_demo.xml",
         "demo/bti_stafettlogg_demo.xml",
+        "demo/bti_stafettlogg_demo_school.xml",
+        "demo/bti_stafettlogg_demo_health.xml",
     ],
     "assets": {
         "web.assets_tests": [
