@@ -9,7 +9,6 @@
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
     "license": "AGPL-3",
-    "application": False,
     "depends": ["bti_core", "calendar"],
     "data": [
         "security/ir.model.access.csv",
