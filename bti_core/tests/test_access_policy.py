@@ -444,6 +444,45 @@ class BtiPolicyOrmMixin:
                 read_error, AccessError, f"{self._who(row)} could {doing}"
             )
 
+    def _walk_orm(self, label="Access policy"):
+        """Every ORM cell of the table: read, write, create, unlink."""
+        cells = 0
+        for row in self._rows():
+            sample = self._sample(row["model"], row["record"])
+            self.assertTrue(sample.record, f"no fixture record for {row}")
+            for operation in OPERATIONS:
+                if row[operation] == "n/a":
+                    continue
+                with self.subTest(
+                    role=row["role"],
+                    model=row["model"],
+                    record=row["record"],
+                    op=operation,
+                ):
+                    self._check_orm_cell(row, operation, sample)
+                cells += 1
+        _logger.info("%s: %s ORM cells checked", label, cells)
+
+    def _walk_read_channels(self, label="Access policy"):
+        """Every read_group, name_search and export cell of the table."""
+        cells = 0
+        for row in self._rows():
+            sample = self._sample(row["model"], row["record"])
+            for channel, check in (
+                ("read_group", self._check_read_group),
+                ("name_search", self._check_name_search),
+                ("export", self._check_export),
+            ):
+                with self.subTest(
+                    role=row["role"],
+                    model=row["model"],
+                    record=row["record"],
+                    channel=channel,
+                ):
+                    check(row, sample)
+                cells += 1
+        _logger.info("%s: %s read_group/name_search/export cells checked", label, cells)
+
     def _check_orm_cell(self, row, operation, sample):
         Model = self._model_as(row)
         record_id = sample.record.id
@@ -564,44 +603,11 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
 
     def test_10_orm(self):
         """read (search and read), write, create and unlink as the real user."""
-        cells = 0
-        for row in self._rows():
-            sample = self._sample(row["model"], row["record"])
-            self.assertTrue(sample.record, f"no fixture record for {row}")
-            for operation in OPERATIONS:
-                if row[operation] == "n/a":
-                    continue
-                with self.subTest(
-                    role=row["role"],
-                    model=row["model"],
-                    record=row["record"],
-                    op=operation,
-                ):
-                    self._check_orm_cell(row, operation, sample)
-                cells += 1
-        _logger.info("Access policy: %s ORM cells checked", cells)
+        self._walk_orm()
 
     def test_20_read_group_name_search_export(self):
         """What cannot be read is neither counted, nor found by name, nor exported."""
-        cells = 0
-        for row in self._rows():
-            sample = self._sample(row["model"], row["record"])
-            for channel, check in (
-                ("read_group", self._check_read_group),
-                ("name_search", self._check_name_search),
-                ("export", self._check_export),
-            ):
-                with self.subTest(
-                    role=row["role"],
-                    model=row["model"],
-                    record=row["record"],
-                    channel=channel,
-                ):
-                    check(row, sample)
-                cells += 1
-        _logger.info(
-            "Access policy: %s read_group/name_search/export cells checked", cells
-        )
+        self._walk_read_channels()
 
     def test_30_access_per_user_in_one_transaction(self):
         """Server code checks several users in one transaction (notifications,

@@ -368,45 +368,11 @@ class TestStafettloggAccessPolicy(BtiPolicyOrmMixin, StafettloggPolicyWorld):
 
     def test_10_orm(self):
         """read (search and read), write, create and unlink as the real user."""
-        cells = 0
-        for row in self._rows():
-            sample = self._sample(row["model"], row["record"])
-            self.assertTrue(sample.record, f"no fixture record for {row}")
-            for operation in OPERATIONS:
-                if row[operation] == "n/a":
-                    continue
-                with self.subTest(
-                    role=row["role"],
-                    model=row["model"],
-                    record=row["record"],
-                    op=operation,
-                ):
-                    self._check_orm_cell(row, operation, sample)
-                cells += 1
-        _logger.info("Stafettlogg access policy: %s ORM cells checked", cells)
+        self._walk_orm("Stafettlogg access policy")
 
     def test_20_read_group_name_search_export(self):
         """What cannot be read is neither counted, nor found by name, nor exported."""
-        cells = 0
-        for row in self._rows():
-            sample = self._sample(row["model"], row["record"])
-            for channel, check in (
-                ("read_group", self._check_read_group),
-                ("name_search", self._check_name_search),
-                ("export", self._check_export),
-            ):
-                with self.subTest(
-                    role=row["role"],
-                    model=row["model"],
-                    record=row["record"],
-                    channel=channel,
-                ):
-                    check(row, sample)
-                cells += 1
-        _logger.info(
-            "Stafettlogg access policy: %s read_group/name_search/export cells checked",
-            cells,
-        )
+        self._walk_read_channels("Stafettlogg access policy")
 
     def test_30_access_per_user_in_one_transaction(self):
         """Each user gets their own answer in one transaction, never one cached
