@@ -137,29 +137,12 @@ class BtiMeasure(models.Model):
         return domain
 
     @api.model
-    def _bti_readable_domain(self, user=None):
+    def _bti_readable_service_branches(self, service):
         """A service reads the measures it is responsible for, whatever its
         read scope, while it takes part in the case with access."""
-        domain = super()._bti_readable_domain(user)
-        services = self.env["bti.case"]._bti_access_services(user)
-        if not services:
-            return domain
-        branches = [domain]
-        for service in services:
-            branches.append(
-                [
-                    ("responsible_service_id", "=", service.id),
-                    (
-                        "case_id.participant_ids",
-                        "any",
-                        [
-                            ("service_id", "=", service.id),
-                            ("access_granted", "=", True),
-                        ],
-                    ),
-                ]
-            )
-        return expression.OR(branches)
+        return super()._bti_readable_service_branches(service) + [
+            [("responsible_service_id", "=", service.id)]
+        ]
 
     @api.onchange("goal_id")
     def _onchange_goal_id(self):

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import is_html_empty
 
 MEETING_KINDS = [
@@ -119,30 +118,12 @@ class BtiMeeting(models.Model):
         return _("Meeting #%s", self.id or "")
 
     @api.model
-    def _bti_readable_domain(self, user=None):
+    def _bti_readable_user_branches(self, user):
         """Invited staff read the meeting they are invited to, whatever the read
         scope of their service, while their service takes part with access."""
-        domain = super()._bti_readable_domain(user)
-        user = user or self.env.user
-        services = self.env["bti.case"]._bti_access_services(user)
-        if not services:
-            return domain
-        return expression.OR(
-            [
-                domain,
-                [
-                    ("staff_ids", "in", [user.id]),
-                    (
-                        "case_id.participant_ids",
-                        "any",
-                        [
-                            ("service_id", "in", services.ids),
-                            ("access_granted", "=", True),
-                        ],
-                    ),
-                ],
-            ]
-        )
+        return super()._bti_readable_user_branches(user) + [
+            [("staff_ids", "in", [user.id])]
+        ]
 
     @api.depends("start", "duration")
     def _compute_stop(self):
