@@ -403,9 +403,38 @@ class BtiMeeting(models.Model):
             meeting.case_id._bti_check_log_writable()
             meeting.activity_unlink(["bti_stafettlogg.mail_activity_type_bti_meeting"])
             if meeting.calendar_event_id:
+                if meeting.state == "invited":
+                    meeting._bti_tell_family_cancelled()
                 meeting.calendar_event_id.action_archive()
             meeting._bti_set_state("cancelled")
         return True
+
+    def _bti_tell_family_cancelled(self):
+        """The family got an invitation by e-mail: tell them it is cancelled,
+        the way the calendar sends its invitations."""
+        self.ensure_one()
+        event = self.calendar_event_id
+        partners = event.attendee_ids.filtered(
+            lambda a: a.partner_id in self.family_partner_ids and a.email
+        ).partner_id
+        if not partners:
+            return
+        when = fields.Datetime.context_timestamp(self, self.start).strftime(
+            "%d.%m.%Y %H:%M"
+        )
+        # sudo: as calendar.attendee._send_mail_to_attendees, so that any
+        # stafettholder, not only the organizer, can notify on the event.
+        event.with_context(no_document=True).sudo().message_notify(
+            partner_ids=partners.ids,
+            subject=_("Cancelled: %s", event.name),
+            body=_(
+                "The meeting on %(when)s (%(name)s) is cancelled. The stafettholder "
+                "will contact you about a new time.",
+                when=when,
+                name=event.name,
+            ),
+            email_layout_xmlid="mail.mail_notification_light",
+        )
 
     # ------------------------------------------------------------------
     # Minutes and decisions

@@ -296,11 +296,24 @@ class TestMeeting(StafettloggCommon):
         )
 
     def test_cancel(self):
+        self.guardian.email = "guardian@example.com"
         meeting = self._meeting()
         meeting.with_user(self.kg_teacher).action_send_invitations()
         event = meeting.calendar_event_id
         meeting.with_user(self.kg_teacher).action_cancel()
         self.assertEqual(meeting.state, "cancelled")
+        # The family, invited by e-mail, is told; the text names no child.
+        told = self.env["mail.message"].search(
+            [
+                ("model", "=", "calendar.event"),
+                ("res_id", "=", event.id),
+                ("partner_ids", "in", self.guardian.ids),
+                ("subject", "ilike", "Cancelled"),
+            ]
+        )
+        self.assertEqual(len(told), 1)
+        self.assertNotIn(self.child_name, told.body)
+        self.assertNotIn(self.child_name, told.subject)
         self.assertFalse(event.active)
         self.assertFalse(self._staff_activities(meeting))
         with self.assertRaises(UserError):
