@@ -332,6 +332,21 @@ class BtiMeasure(models.Model):
     # ------------------------------------------------------------------
     # Overdue evaluations
     # ------------------------------------------------------------------
+    def _bti_responsible_person(self):
+        """The responsible person, or else the contact person of the
+        responsible service in the case (no one when the family is)."""
+        self.ensure_one()
+        if self.responsible_user_id or self.responsible_kind != "service":
+            return self.responsible_user_id
+        # sudo: the contact person of a participation; only the user is used.
+        return (
+            self.case_id.sudo()
+            .participant_ids.filtered(
+                lambda p: p.service_id == self.responsible_service_id
+            )[:1]
+            .user_id.with_env(self.env)
+        )
+
     @api.model
     def _cron_overdue_evaluations(self):
         """Turn overdue evaluations into activities for the responsible person
@@ -349,7 +364,7 @@ class BtiMeasure(models.Model):
             "bti_stafettlogg.mail_activity_type_bti_evaluation"
         )
         for measure in measures:
-            users = measure.responsible_user_id | measure.case_id.holder_id
+            users = measure._bti_responsible_person() | measure.case_id.holder_id
             for user in users:
                 if not measure.with_user(user).has_access("read"):
                     continue

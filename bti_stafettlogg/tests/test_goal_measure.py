@@ -406,6 +406,22 @@ class TestOverdueEvaluations(StafettloggCommon):
             self._run_job()
             self.assertEqual(len(self._activities(measure)), 4)
 
+    def test_without_a_person_the_service_contact_is_reminded(self):
+        # The school joined with school_teacher as its contact person.
+        measure = self._overdue_measure(responsible_user_id=False)
+        self._run_job()
+        self.assertEqual(
+            self._activities(measure).user_id, self.school_teacher | self.kg_teacher
+        )
+        # The family itself responsible: the stafettholder alone.
+        family = self._overdue_measure(
+            responsible_kind="family",
+            responsible_service_id=False,
+            responsible_user_id=False,
+        )
+        self._run_job()
+        self.assertEqual(self._activities(family).user_id, self.kg_teacher)
+
     def test_evaluating_closes_reminders(self):
         measure = self._overdue_measure()
         self._run_job()
