@@ -1,7 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.bti_core.models.bti_case import _TRANSITION
+
+from .bti_measure import OPEN_STATES
 
 # The stafettholder's appointments: written through the duty actions only.
 DUTY_FIELDS = {
@@ -61,24 +64,60 @@ class BtiCase(models.Model):
 
     @api.depends_context("uid")
     def _compute_log_counts(self):
-        # Counted with the user's rights: what the reader may see.
-        def count(model, domain=()):
-            groups = self.env[model]._read_group(
-                [("case_id", "in", self.ids), *domain], ["case_id"], ["__count"]
-            )
-            return {case.id: n for case, n in groups}
-
-        entries = count("bti.log.entry", [("state", "=", "published")])
-        goals = count("bti.goal")
-        measures = count("bti.measure")
-        meetings = count("bti.meeting")
-        overdue = count("bti.measure", [("is_evaluation_overdue", "=", True)])
+        # Counted with the user's rights (each part is the model's _search, with
+        # its record rules): what the reader may see. One statement for all.
+        ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
+        counts = {}
+        if ids:
+            today = fields.Date.context_today(self)
+            parts = []
+            for key, model, domain in (
+                ("entries", "bti.log.entry", [("state", "=", "published")]),
+                ("goals", "bti.goal", []),
+                ("meetings", "bti.meeting", []),
+                ("measures", "bti.measure", []),
+            ):
+                Model = self.env[model]
+                Model.flush_model(
+                    [
+                        "case_id",
+                        "state",
+                        *(["date_evaluation"] if model == "bti.measure" else []),
+                    ]
+                )
+                query = Model._search([("case_id", "in", ids), *domain])
+                query.order = None
+                case_col = SQL.identifier(query.table, "case_id")
+                query.groupby = case_col
+                overdue = SQL("0")
+                if model == "bti.measure":
+                    overdue = SQL(
+                        "COUNT(*) FILTER (WHERE %s IN %s AND %s < %s)",
+                        SQL.identifier(query.table, "state"),
+                        OPEN_STATES,
+                        SQL.identifier(query.table, "date_evaluation"),
+                        today,
+                    )
+                parts.append(
+                    SQL(
+                        "(%s)",
+                        query.select(
+                            SQL("%s", key), case_col, SQL("COUNT(*)"), overdue
+                        ),
+                    )
+                )
+            for key, case_id, count, overdue in self.env.execute_query(
+                SQL(" UNION ALL ").join(parts)
+            ):
+                counts[key, case_id] = count
+                if key == "measures":
+                    counts["overdue", case_id] = overdue
         for case in self:
-            case.log_entry_count = entries.get(case.id, 0)
-            case.goal_count = goals.get(case.id, 0)
-            case.measure_count = measures.get(case.id, 0)
-            case.meeting_count = meetings.get(case.id, 0)
-            case.overdue_measure_count = overdue.get(case.id, 0)
+            case.log_entry_count = counts.get(("entries", case.id), 0)
+            case.goal_count = counts.get(("goals", case.id), 0)
+            case.measure_count = counts.get(("measures", case.id), 0)
+            case.meeting_count = counts.get(("meetings", case.id), 0)
+            case.overdue_measure_count = counts.get(("overdue", case.id), 0)
 
     @api.depends("log_archive_ids")
     def _compute_archive(self):
