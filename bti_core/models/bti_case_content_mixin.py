@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .boolean_search import boolean_search
 
@@ -80,16 +81,22 @@ class BtiCaseContentMixin(models.AbstractModel):
 
     @api.model
     def _bti_participates(self, services):
-        return [
-            (
-                "case_id.participant_ids",
-                "any",
+        """Content of the cases in which one of ``services`` takes part with
+        access: one sub-select on the participations. It is the access check
+        itself, so it runs as superuser (an ``any`` path would apply the
+        record rules of cases and participants again, nested, on every use)."""
+        participations = (
+            self.env["bti.case.participant"]
+            .sudo()
+            ._search(
                 [
                     ("service_id", "in", [s.id for s in services]),
                     ("access_granted", "=", True),
-                ],
+                ]
             )
-        ]
+        )
+        column = SQL.identifier(participations.table, "case_id")
+        return [("case_id", "in", participations.subselect(column))]
 
     @api.model
     def _bti_readable_service_branches(self, service):
