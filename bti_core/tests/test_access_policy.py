@@ -444,6 +444,21 @@ class BtiPolicyOrmMixin:
                 read_error, AccessError, f"{self._who(row)} could {doing}"
             )
 
+    def _check_table(self, expected, noted):
+        """The table has exactly the ``expected`` (role, model, record) rows,
+        valid cells, and a note wherever a cell is one of ``noted``."""
+        keys = [(row["role"], row["model"], row["record"]) for row in self.policy]
+        self.assertEqual(
+            len(keys), len(set(keys)), "a row of the policy table is repeated"
+        )
+        self.assertEqual(set(keys), expected)
+        for row in self.policy:
+            for operation in OPERATIONS:
+                self.assertIn(row[operation], CELL_VALUES, f"bad cell in {row}")
+            self.assertIn(row["read"], ("allow", "deny"), f"bad read cell in {row}")
+            if set(noted) & {row[op] for op in OPERATIONS}:
+                self.assertTrue(row["note"], f"this cell needs a note: {row}")
+
     def _walk_orm(self, label="Access policy"):
         """Every ORM cell of the table: read, write, create, unlink."""
         cells = 0
@@ -589,17 +604,7 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
                 records = CASE_RECORDS if model == "bti.case" else CASE_RECORDS[:2]
                 expected.update((role, model, record) for record in records)
             expected.update((role, model, "configuration") for model in CONFIG_MODELS)
-        keys = [(row["role"], row["model"], row["record"]) for row in self.policy]
-        self.assertEqual(
-            len(keys), len(set(keys)), "a row of the policy table is repeated"
-        )
-        self.assertEqual(set(keys), expected)
-        for row in self.policy:
-            for operation in OPERATIONS:
-                self.assertIn(row[operation], CELL_VALUES, f"bad cell in {row}")
-            self.assertIn(row["read"], ("allow", "deny"), f"bad read cell in {row}")
-            if "business" in [row[op] for op in OPERATIONS]:
-                self.assertTrue(row["note"], f"a business cell needs a note: {row}")
+        self._check_table(expected, noted=("business",))
 
     def test_10_orm(self):
         """read (search and read), write, create and unlink as the real user."""

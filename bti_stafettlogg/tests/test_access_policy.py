@@ -17,8 +17,6 @@ from odoo.tests import HttpCase, tagged
 
 # Helpers only: importing a class with test methods would run its tests again.
 from odoo.addons.bti_core.tests.test_access_policy import (
-    CELL_VALUES,
-    OPERATIONS,
     ROLES,
     BtiPolicyJsonRpcMixin,
     BtiPolicyOrmMixin,
@@ -327,17 +325,7 @@ class TestStafettloggAccessPolicy(BtiPolicyOrmMixin, StafettloggPolicyWorld):
             for model, records in CONTENT_FIXTURES.items():
                 expected.update((role, model, record) for record in records)
             expected.update((role, model, "configuration") for model in CONFIG_MODELS)
-        keys = [(row["role"], row["model"], row["record"]) for row in self.policy]
-        self.assertEqual(
-            len(keys), len(set(keys)), "a row of the policy table is repeated"
-        )
-        self.assertEqual(set(keys), expected)
-        for row in self.policy:
-            for operation in OPERATIONS:
-                self.assertIn(row[operation], CELL_VALUES, f"bad cell in {row}")
-            self.assertIn(row["read"], ("allow", "deny"), f"bad read cell in {row}")
-            if {"business", "refuse"} & {row[op] for op in OPERATIONS}:
-                self.assertTrue(row["note"], f"a refusal needs a note: {row}")
+        self._check_table(expected, noted=("business", "refuse"))
         for (model, key), record in self.log.items():
             self.assertEqual(len(record), 1, f"fixture {model} {key}")
 
