@@ -3,6 +3,7 @@ from . import bti_service
 from . import bti_level
 from . import bti_level_step
 from . import bti_mail_thread
+from . import bti_access_logged
 from . import bti_access_log
 from . import bti_case
 from . import bti_case_guardian

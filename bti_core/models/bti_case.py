@@ -42,7 +42,7 @@ class BtiCase(models.Model):
 
     _name = "bti.case"
     _description = "BTI Case"
-    _inherit = ["bti.mail.thread", "mail.activity.mixin"]
+    _inherit = ["bti.mail.thread", "mail.activity.mixin", "bti.access.logged"]
     _order = "id desc"
     _rec_names_search = ["name"]
 
@@ -306,19 +306,30 @@ class BtiCase(models.Model):
     def _search_is_accessible(self, operator, value):
         return boolean_search(self, self._bti_accessible_domain(), operator, value)
 
-    def _bti_consents_covering(self, service, on_date=None):
-        """The given, currently valid consents of this case that cover ``service``."""
+    def _bti_valid_consents(self, on_date=None):
+        """The given consents of this case that are valid on ``on_date``."""
         self.ensure_one()
         on_date = on_date or fields.Date.context_today(self)
         # sudo: consents decide access; a joining service cannot read them yet.
         return self.sudo().consent_ids.filtered(
             lambda c: (
                 c.state == "given"
-                and service in c.service_ids
                 and (not c.valid_from or c.valid_from <= on_date)
                 and (not c.valid_until or c.valid_until >= on_date)
             )
         )
+
+    def _bti_consents_covering(self, service, on_date=None):
+        """The given, currently valid consents of this case that cover ``service``."""
+        return self._bti_valid_consents(on_date).filtered(
+            lambda c: service in c.service_ids
+        )
+
+    def _bti_taking_part_services(self):
+        """The services taking part in this case with access (as superuser:
+        participation decides; callers compare or list them)."""
+        self.ensure_one()
+        return self.sudo().participant_ids.filtered("access_granted").service_id
 
     def _bti_access_service_for(self, user):
         """Map case id -> the service through which ``user`` reaches the case.
@@ -419,9 +430,7 @@ class BtiCase(models.Model):
             return False
         if case.holder_id == user:
             return True
-        services = (
-            case.service_id | case.participant_ids.filtered("access_granted").service_id
-        )
+        services = case.service_id | case._bti_taking_part_services()
         if user in services.leader_ids:
             return True
         return case.state == "wondering" and user in case.service_id.member_ids
@@ -639,7 +648,7 @@ class BtiCase(models.Model):
     # ------------------------------------------------------------------
     def read(self, fields=None, load="_classic_read"):  # pylint: disable=redefined-outer-name
         result = super().read(fields=fields, load=load)
-        if not self.env.context.get("bti_no_access_log"):
+        if not self._bti_is_listing():
             self.env["bti.access.log"]._log(self, "read")
         return result
 
@@ -650,22 +659,6 @@ class BtiCase(models.Model):
         return super().web_read(specification)
 
     web_read._readonly = False
-
-    @api.model
-    def web_search_read(
-        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
-    ):
-        # Lists and kanbans show many cases; only opening one counts as a read.
-        return super(
-            BtiCase, self.with_context(bti_no_access_log=True)
-        ).web_search_read(
-            domain,
-            specification,
-            offset=offset,
-            limit=limit,
-            order=order,
-            count_limit=count_limit,
-        )
 
     @api.model
     def search_read(
@@ -680,7 +673,7 @@ class BtiCase(models.Model):
             order=order,
             **read_kwargs,
         )
-        if result and not self.env.context.get("bti_no_access_log"):
+        if result and not self._bti_is_listing():
             self.env["bti.access.log"]._log(
                 self.browse([row["id"] for row in result]), "read"
             )

@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# Context token of action_remove: an RPC client cannot forge an object.
+_REMOVING = object()
+
 
 class BtiCaseParticipant(models.Model):
     """A service taking part in a case, with its contact person.
@@ -121,7 +124,7 @@ class BtiCaseParticipant(models.Model):
         return participants
 
     def write(self, vals):
-        if "active" in vals and not self.env.context.get("bti_removing"):
+        if "active" in vals and self.env.context.get("bti_removing") is not _REMOVING:
             raise UserError(
                 _("Use “Remove from case” to end a service's participation.")
             )
@@ -150,7 +153,7 @@ class BtiCaseParticipant(models.Model):
                         participant.service_id.name,
                     )
                 )
-            participant.with_context(bti_removing=True).write(
+            participant.with_context(bti_removing=_REMOVING).write(
                 {
                     "active": False,
                     "date_left": fields.Date.context_today(self),

@@ -153,6 +153,32 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
         self.assertEqual(rows[0].action, "read")
         self.assertEqual(rows[0].service_id, self.school)
 
+    def test_forged_context_does_not_skip_the_access_log(self):
+        """A client that sends the list marker in its context is logged all the
+        same: only the web client's list reads are not openings."""
+        Log = self.env["bti.access.log"]
+        domain = [
+            ("case_id", "=", self.case.id),
+            ("user_id", "=", self.school_teacher.id),
+        ]
+        logged = Log.search_count(domain)
+        self.authenticate("school_teacher", "school_teacher")
+        forged = {"bti_no_access_log": True}
+        error, _result = self._call_kw(
+            "bti.case", "read", [self.case.id], ["name"], context=forged
+        )
+        self.assertIsNone(error)
+        error, _result = self._call_kw(
+            "bti.case",
+            "search_read",
+            domain=[("id", "=", self.case.id)],
+            fields=["name"],
+            context=forged,
+        )
+        self.assertIsNone(error)
+        self.env.invalidate_all()
+        self.assertEqual(Log.search_count(domain), logged + 2)
+
     def test_participant_search_read_logs_access(self):
         """Integrations read with search_read: that opens the case too."""
         Log = self.env["bti.access.log"]

@@ -246,6 +246,11 @@ class TestParticipant(BtiCommon):
             participant.write({"active": False})
         with self.assertRaises(UserError):
             participant.with_user(self.kg_teacher).action_archive()
+        # The context an RPC client could send does not pass for the removal.
+        with self.assertRaises(UserError):
+            participant.with_user(self.kg_teacher).with_context(
+                bti_removing=True
+            ).write({"active": False})
         self.assertTrue(participant.active)
         participant.with_user(self.kg_teacher).action_remove("Done")
         with self.assertRaises(UserError):

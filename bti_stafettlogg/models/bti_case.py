@@ -163,8 +163,7 @@ class BtiCase(models.Model):
     def _bti_check_log_open(self):
         """A stafettlogg is opened only after consent."""
         for case in self:
-            # sudo: whether a consent is given; a participant reads no more.
-            if not case.sudo()._bti_has_valid_consent():
+            if not case._bti_valid_consents():
                 raise UserError(
                     _(
                         "The stafettlogg of case %s is opened only after consent: "
@@ -174,35 +173,14 @@ class BtiCase(models.Model):
                     )
                 )
 
-    def _bti_has_valid_consent(self):
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        return any(
-            c.state == "given"
-            and (not c.valid_from or c.valid_from <= today)
-            and (not c.valid_until or c.valid_until >= today)
-            for c in self.consent_ids
-        )
-
     def _bti_author_service_ids(self, user=None):
         """Ids of the services through which ``user`` writes in this case: theirs,
         taking part with access."""
-        self.ensure_one()
         services = self._bti_access_services(user) or self.env["bti.service"]
-        # sudo: participation decides; only ids are returned.
-        participants = self.sudo().participant_ids.filtered(
-            lambda p: p.access_granted and p.service_id in services
-        )
-        return participants.service_id.ids
+        return (self._bti_taking_part_services() & services.sudo()).ids
 
     def _bti_service_has_access(self, service):
-        self.ensure_one()
-        # sudo: participation decides; the check returns a bool.
-        return bool(
-            self.sudo().participant_ids.filtered(
-                lambda p: p.service_id == service and p.access_granted
-            )
-        )
+        return service in self._bti_taking_part_services()
 
     def _bti_announce_log_entry(self, entry):
         """Tell the followers that the log has something new, without content.
@@ -452,10 +430,7 @@ class BtiCase(models.Model):
         return self.with_context(bti_transition=_TRANSITION).write(vals)
 
     def _bti_user_takes_part(self, user):
-        self.ensure_one()
-        # sudo: membership of the participating services; returns a bool.
-        services = self.sudo().participant_ids.filtered("access_granted").service_id
-        return user in services.member_ids
+        return user in self._bti_taking_part_services().member_ids
 
     def action_view_log(self):
         self.ensure_one()

@@ -53,9 +53,7 @@ class BtiGoal(models.Model):
 
     def _bti_set_state(self, state, note=False):
         self.case_id._bti_check_log_writable()
-        self.with_context(bti_goal_transition=True).write(
-            {"state": state, "state_note": note}
-        )
+        self._bti_transition_write({"state": state, "state_note": note})
         return True
 
     @api.model_create_multi
@@ -68,9 +66,7 @@ class BtiGoal(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if {"state", "state_note"} & set(vals) and not self.env.context.get(
-            "bti_goal_transition"
-        ):
+        if {"state", "state_note"} & set(vals) and not self._bti_in_transition():
             raise UserError(_("The status of a goal changes through its buttons."))
         return super().write(vals)
 

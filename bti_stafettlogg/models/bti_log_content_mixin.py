@@ -7,6 +7,9 @@ SYSTEM_FIELDS = {
     "message_follower_ids",
     "activity_ids",
 }
+# Context token of the transitions of log content (publishing, status
+# changes): an RPC client can send any context, but not this object.
+_TRANSITION = object()
 
 
 class BtiLogContentMixin(models.AbstractModel):
@@ -21,7 +24,7 @@ class BtiLogContentMixin(models.AbstractModel):
 
     _name = "bti.log.content.mixin"
     _description = "BTI Stafettlogg Content"
-    _inherit = ["bti.case.content.mixin", "bti.mail.thread"]
+    _inherit = ["bti.case.content.mixin", "bti.mail.thread", "bti.access.logged"]
 
     # Many2one labels are read with sudo (web_read): the label names the
     # content only for a user who may read it; everyone else gets a neutral one.
@@ -46,32 +49,13 @@ class BtiLogContentMixin(models.AbstractModel):
         result = super().web_read(specification)
         # An empty specification reads nothing: the label of a many2one
         # (web_read of the co-record), which may be one the user cannot read.
-        if (
-            len(self) == 1
-            and specification
-            and not self.env.context.get("bti_no_access_log")
-        ):
+        if len(self) == 1 and specification and not self._bti_is_listing():
             self.env["bti.access.log"]._log(
                 self.case_id, "read", detail=f"{self._description} #{self.id}"
             )
         return result
 
     web_read._readonly = False
-
-    @api.model
-    def web_search_read(
-        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
-    ):
-        return super(
-            BtiLogContentMixin, self.with_context(bti_no_access_log=True)
-        ).web_search_read(
-            domain,
-            specification,
-            offset=offset,
-            limit=limit,
-            order=order,
-            count_limit=count_limit,
-        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -102,6 +86,13 @@ class BtiLogContentMixin(models.AbstractModel):
         records.case_id._bti_check_log_writable()
         records.case_id._bti_check_log_open()
         return records
+
+    def _bti_transition_write(self, vals):
+        """Write fields that only the transitions (the buttons) may write."""
+        return self.with_context(bti_log_transition=_TRANSITION).write(vals)
+
+    def _bti_in_transition(self):
+        return self.env.context.get("bti_log_transition") is _TRANSITION
 
     def write(self, vals):
         if set(vals) - SYSTEM_FIELDS:

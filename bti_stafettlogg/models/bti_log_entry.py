@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from .bti_log_content_mixin import SYSTEM_FIELDS
+
 KINDS = [
     ("note", "Note"),
     ("lysglimt", "Positive note (lysglimt)"),
@@ -12,15 +14,6 @@ KINDS = [
     ("message", "Message"),
     ("family", "The family's own contribution"),
 ]
-# Written by the system on a published entry: chatter, and the link back from
-# a meeting whose minutes the entry holds.
-SYSTEM_FIELDS = {
-    "message_main_attachment_id",
-    "message_follower_ids",
-    "activity_ids",
-}
-# Context token of publishing; RPC clients cannot forge an object.
-_PUBLISHING = object()
 
 
 class BtiLogEntry(models.Model):
@@ -186,10 +179,7 @@ class BtiLogEntry(models.Model):
         return entries
 
     def write(self, vals):
-        if (
-            set(vals) - SYSTEM_FIELDS
-            and self.env.context.get("bti_publishing") is not _PUBLISHING
-        ):
+        if set(vals) - SYSTEM_FIELDS and not self._bti_in_transition():
             if {"state", "published_date", "author_id", "author_service_id"} & set(
                 vals
             ):
@@ -264,7 +254,7 @@ class BtiLogEntry(models.Model):
                 raise UserError(_("Only the author publishes a draft."))
         self.case_id._bti_check_log_writable()
         self._bti_check_publishable()
-        self.with_context(bti_publishing=_PUBLISHING).write(
+        self._bti_transition_write(
             {"state": "published", "published_date": fields.Datetime.now()}
         )
         for entry in self:

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
+
+from odoo.addons.bti_core.models.boolean_search import boolean_search
 
 from .bti_measure_catalogue import ARENAS
 
@@ -15,7 +16,6 @@ TRANSITION_FIELDS = {
     "stop_reason",
     "reminded_for_date",
 }
-_TRANSITION = object()
 
 
 class BtiMeasure(models.Model):
@@ -126,15 +126,11 @@ class BtiMeasure(models.Model):
 
     @api.model
     def _search_is_evaluation_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on “Evaluation Overdue”."))
         domain = [
             ("state", "in", OPEN_STATES),
             ("date_evaluation", "<", fields.Date.context_today(self)),
         ]
-        if (operator == "=") != value:
-            return ["!", *expression.normalize_domain(domain)]
-        return domain
+        return boolean_search(self, domain, operator, value)
 
     @api.model
     def _bti_readable_service_branches(self, service):
@@ -220,11 +216,8 @@ class BtiMeasure(models.Model):
                         measure.name,
                     )
                 )
-            # sudo: participation and membership decide; the check returns nothing.
-            case = measure.case_id.sudo()
-            if not case.participant_ids.filtered(
-                lambda p, s=service: p.service_id == s and p.access_granted
-            ):
+            case = measure.case_id
+            if not case._bti_service_has_access(service):
                 raise ValidationError(
                     _(
                         "%(service)s does not take part in case %(case)s with consent: "
@@ -258,7 +251,7 @@ class BtiMeasure(models.Model):
         if (
             TRANSITION_FIELDS & set(vals)
             and not self.env.su
-            and self.env.context.get("bti_transition") is not _TRANSITION
+            and not self._bti_in_transition()
         ):
             raise UserError(
                 _(
@@ -270,7 +263,7 @@ class BtiMeasure(models.Model):
 
     def _bti_transition(self, vals):
         self.case_id._bti_check_log_writable()
-        return self.with_context(bti_transition=_TRANSITION).write(vals)
+        return self._bti_transition_write(vals)
 
     # ------------------------------------------------------------------
     # Actions
@@ -374,7 +367,7 @@ class BtiMeasure(models.Model):
                     summary=activity_type.summary,
                     user_id=user.id,
                 )
-            measure.with_context(bti_transition=_TRANSITION).write(
+            measure._bti_transition_write(
                 {"reminded_for_date": measure.date_evaluation}
             )
         return True

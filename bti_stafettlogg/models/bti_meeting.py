@@ -4,6 +4,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from .bti_log_content_mixin import SYSTEM_FIELDS
+
 MEETING_KINDS = [
     ("cooperation", "Cooperation meeting"),
     ("evaluation", "Evaluation meeting"),
@@ -152,8 +154,7 @@ class BtiMeeting(models.Model):
     @api.model
     def _bti_case_defaults(self, case, kind):
         """Chair, invited services and agenda of a new meeting about ``case``."""
-        # sudo: which services take part with access; only their ids are used.
-        services = case.sudo().participant_ids.filtered("access_granted").service_id
+        services = case._bti_taking_part_services()
         return {
             "chair_id": case.holder_id.id,
             "service_ids": [Command.set(services.ids)],
@@ -242,14 +243,10 @@ class BtiMeeting(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("bti_meeting_transition"):
+        if "state" in vals and not self._bti_in_transition():
             raise UserError(_("The status of a meeting changes through its buttons."))
         held = self.filtered(lambda m: m.state in ("held", "cancelled"))
-        if held and set(vals) - {
-            "message_main_attachment_id",
-            "message_follower_ids",
-            "activity_ids",
-        }:
+        if held and set(vals) - SYSTEM_FIELDS:
             raise UserError(
                 _("A held or cancelled meeting is a record and is not changed.")
             )
@@ -273,7 +270,7 @@ class BtiMeeting(models.Model):
         return res
 
     def _bti_set_state(self, state):
-        return self.with_context(bti_meeting_transition=True).write({"state": state})
+        return self._bti_transition_write({"state": state})
 
     # ------------------------------------------------------------------
     # Invitations

@@ -4,6 +4,16 @@ from odoo import Command, fields
 
 from odoo.addons.bti_core.tests.common import BtiCommon
 
+# What an RPC client could send to pass for a transition: truthy values under
+# every context key the transitions use. Only the transitions' own object passes.
+FORGED_CONTEXT = {
+    "bti_log_transition": True,
+    "bti_transition": True,
+    "bti_publishing": True,
+    "bti_goal_transition": True,
+    "bti_meeting_transition": True,
+}
+
 
 class StafettloggCommon(BtiCommon):
     """bti_core's small municipality, with a case whose log is open.

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import StafettloggCommon
+from .common import FORGED_CONTEXT, StafettloggCommon
 
 
 def days(n):
@@ -50,7 +50,9 @@ class TestGoal(StafettloggCommon):
         for vals in ({"state": "reached"}, {"state_note": "Because"}):
             with self.subTest(vals=vals):
                 with self.assertRaises(UserError) as caught:
-                    goal.with_user(self.kg_teacher).write(vals)
+                    goal.with_user(self.kg_teacher).with_context(
+                        **FORGED_CONTEXT
+                    ).write(vals)
                 self.assertIn("buttons", str(caught.exception))
         goal.invalidate_recordset()
         self.assertEqual(goal.state, "open")
@@ -292,7 +294,9 @@ class TestMeasure(StafettloggCommon):
         ):
             with self.subTest(vals=vals):
                 with self.assertRaises(UserError) as caught:
-                    measure.with_user(self.kg_teacher).write(vals)
+                    measure.with_user(self.kg_teacher).with_context(
+                        **FORGED_CONTEXT
+                    ).write(vals)
                 self.assertIn("only through its actions", str(caught.exception))
         measure.invalidate_recordset()
         self.assertEqual(measure.state, "planned")

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import StafettloggCommon
+from .common import FORGED_CONTEXT, StafettloggCommon
 
 
 @tagged("post_install", "-at_install", "bti")
@@ -152,7 +152,9 @@ class TestLogEntry(StafettloggCommon):
             {"author_service_id": self.school.id},
         ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
-                draft.with_user(self.kg_teacher).write(vals)
+                draft.with_user(self.kg_teacher).with_context(**FORGED_CONTEXT).write(
+                    vals
+                )
         draft.invalidate_recordset()
         self.assertEqual(draft.state, "draft")
         self.assertFalse(draft.published_date)

@@ -4,7 +4,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import StafettloggCommon
+from .common import FORGED_CONTEXT, StafettloggCommon
 
 
 @tagged("post_install", "-at_install", "bti")
@@ -328,6 +328,10 @@ class TestMeeting(StafettloggCommon):
         meeting = self._meeting()
         with self.assertRaises(UserError):
             meeting.with_user(self.kg_teacher).write({"state": "held"})
+        with self.assertRaises(UserError):
+            meeting.with_user(self.kg_teacher).with_context(**FORGED_CONTEXT).write(
+                {"state": "held"}
+            )
         self.assertEqual(meeting.state, "draft")
 
     # ------------------------------------------------------------------

@@ -28,12 +28,8 @@ class BtiCaseAppointWizard(models.TransientModel):
     @api.depends("case_id")
     def _compute_allowed_user_ids(self):
         for wizard in self:
-            # sudo: the members of the participating services, to choose from.
-            services = (
-                wizard.case_id.sudo()
-                .participant_ids.filtered("access_granted")
-                .service_id
-            )
+            # The members of the participating services, to choose from.
+            services = wizard.case_id._bti_taking_part_services()
             wizard.allowed_user_ids = services.member_ids
 
     def action_confirm(self):
