@@ -531,6 +531,7 @@ def profile(cr, label, queries, explain):
         print(f"  {ms:8.2f} ms  {text[:300]}{'...' if len(text) > 300 else ''}")
     if explain and queries:
         _ms, query, params = max(queries, key=lambda q: q[0])
+        # query: one the ORM just ran in this process (captured), with its params
         cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}", params)
         print("  EXPLAIN ANALYZE of the slowest:")
         for (line,) in cr.fetchall():
