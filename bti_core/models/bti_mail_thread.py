@@ -50,6 +50,8 @@ class BtiMailThread(models.AbstractModel):
         if not self or not partner_ids:
             return partner_ids
         family, past_staff = self._bti_people()
+        # sudo: a recipient may be a child or guardian the poster's rights hide
+        # in Contacts; only their users and ids are looked at.
         partners = self.env["res.partner"].sudo().browse(partner_ids)
         return [
             partner.id
@@ -80,7 +82,7 @@ class BtiMailThread(models.AbstractModel):
         if msg_vals:
             explicit = set(msg_vals.get("partner_ids") or [])
         else:
-            explicit = set(message.sudo().partner_ids.ids)
+            explicit = set(message.sudo().partner_ids.ids)  # ids only, to filter
         return [
             data
             for data in recipients
@@ -120,6 +122,7 @@ class BtiMailThread(models.AbstractModel):
             recipient_ids, mail_values, additional_values=additional_values
         )
         case = self._bti_mail_case()
+        # sudo: the reference only, as in the body.
         values["subject"] = _("New in BTI case %s", case.sudo().name if case else "")
         values["bti_content_free"] = True
         return values

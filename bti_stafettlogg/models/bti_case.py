@@ -177,7 +177,7 @@ class BtiCase(models.Model):
         """Ids of the services through which ``user`` writes in this case: theirs,
         taking part with access."""
         services = self._bti_access_services(user) or self.env["bti.service"]
-        return (self._bti_taking_part_services() & services.sudo()).ids
+        return (self._bti_taking_part_services() & services).ids
 
     def _bti_service_has_access(self, service):
         return service in self._bti_taking_part_services()

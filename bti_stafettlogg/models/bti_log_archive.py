@@ -38,6 +38,8 @@ class BtiLogArchive(models.Model):
     @api.depends("case_id", "date")
     def _compute_display_name(self):
         for archive in self:
+            # sudo: the case reference only, for a leader who no longer reads
+            # the closed case through a participation.
             archive.display_name = _(
                 "Archive copy of %s", archive.case_id.sudo().name or ""
             )

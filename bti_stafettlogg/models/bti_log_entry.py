@@ -101,6 +101,8 @@ class BtiLogEntry(models.Model):
     @api.depends("correction_ids.state")
     def _compute_is_corrected(self):
         for entry in self:
+            # sudo: a stored flag, the same for every reader; a correction
+            # another reader cannot see still marks the entry as corrected.
             entry.is_corrected = any(
                 c.state == "published" for c in entry.sudo().correction_ids
             )

@@ -227,6 +227,7 @@ class BtiMeasure(models.Model):
                     )
                 )
             user = measure.responsible_user_id
+            # sudo: memberships are configuration; the check returns nothing.
             if user and user not in service.sudo().member_ids:
                 raise ValidationError(
                     _(
