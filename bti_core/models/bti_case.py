@@ -309,7 +309,7 @@ class BtiCase(models.Model):
     def _bti_valid_consents(self, on_date=None):
         """The given consents of this case that are valid on ``on_date``."""
         self.ensure_one()
-        on_date = on_date or fields.Date.context_today(self)
+        on_date = on_date or self.env["bti.access.policy"]._today()
         # sudo: consents decide access; a joining service cannot read them yet.
         return self.sudo().consent_ids.filtered(
             lambda c: (
@@ -350,7 +350,7 @@ class BtiCase(models.Model):
     # ------------------------------------------------------------------
     @api.depends("birth_date")
     def _compute_age(self):
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         for case in self:
             case.age = age_rules.age_on(case.birth_date, today) or 0
 
@@ -366,7 +366,7 @@ class BtiCase(models.Model):
 
     @api.depends("decision_deadline", "state")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         for case in self:
             case.is_overdue = bool(
                 case.state == "wondering"
@@ -376,7 +376,7 @@ class BtiCase(models.Model):
 
     @api.model
     def _search_is_overdue(self, operator, value):
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         domain = [("state", "=", "wondering"), ("decision_deadline", "<", today)]
         if (operator == "=") != bool(value):
             return ["!", *expression.normalize_domain(domain)]
@@ -526,7 +526,7 @@ class BtiCase(models.Model):
             .sudo()
             .get_param("bti_core.wondering_deadline_days", 14)
         )
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         for vals in vals_list:
             if not self.env.su:
                 # A case starts as a wondering at level 0; only the transitions move it.
@@ -808,7 +808,7 @@ class BtiCase(models.Model):
         self.with_context(bti_transition=_TRANSITION).write(
             {
                 "decision": decision,
-                "decision_date": fields.Date.context_today(self),
+                "decision_date": self.env["bti.access.policy"]._today(),
                 "decision_user_id": self.env.uid,
                 "decision_note": note,
             }
@@ -830,7 +830,7 @@ class BtiCase(models.Model):
                 "state": "closed",
                 "close_reason": reason,
                 "close_note": note,
-                "close_date": date or fields.Date.context_today(self),
+                "close_date": date or self.env["bti.access.policy"]._today(),
             }
         )
         self._bti_history("close")

@@ -30,7 +30,7 @@ class BtiCaseParticipant(models.Model):
     )
     role = fields.Char()
     task = fields.Text()
-    date_joined = fields.Date(default=fields.Date.context_today, required=True)
+    date_joined = fields.Date(default=lambda self: self.env["bti.access.policy"]._today(), required=True)
     date_left = fields.Date(readonly=True)
     left_reason = fields.Char(readonly=True)
     active = fields.Boolean(default=True)
@@ -156,7 +156,7 @@ class BtiCaseParticipant(models.Model):
             participant.with_context(bti_removing=_REMOVING).write(
                 {
                     "active": False,
-                    "date_left": fields.Date.context_today(self),
+                    "date_left": self.env["bti.access.policy"]._today(),
                     "left_reason": reason or False,
                 }
             )

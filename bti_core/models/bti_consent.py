@@ -71,8 +71,8 @@ class BtiConsent(models.Model):
         help="Required from the municipality's age threshold (15 or 16).",
     )
     youth_required = fields.Boolean(compute="_compute_youth_required")
-    date = fields.Date(required=True, default=fields.Date.context_today)
-    valid_from = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["bti.access.policy"]._today())
+    valid_from = fields.Date(required=True, default=lambda self: self.env["bti.access.policy"]._today())
     valid_until = fields.Date(default=lambda self: self._default_valid_until())
     form = fields.Selection(
         [("written", "Written"), ("oral", "Oral, recorded")],
@@ -97,7 +97,7 @@ class BtiConsent(models.Model):
         )
         if months <= 0:
             return False
-        return fields.Date.context_today(self) + relativedelta(months=months)
+        return self.env["bti.access.policy"]._today() + relativedelta(months=months)
 
     @api.depends("case_id.name", "date", "state")
     def _compute_name(self):
@@ -131,7 +131,7 @@ class BtiConsent(models.Model):
         if case.subject_kind == "pregnant":
             return False
         return age_rules.youth_must_consent(
-            case.birth_date, self.date or fields.Date.context_today(self), threshold
+            case.birth_date, self.date or self.env["bti.access.policy"]._today(), threshold
         ) and not age_rules.is_adult(case.birth_date, self.date)
 
     @api.constrains(
@@ -237,7 +237,7 @@ class BtiConsent(models.Model):
             consent.sudo().write(
                 {
                     "state": "withdrawn",
-                    "withdrawn_date": fields.Date.context_today(self),
+                    "withdrawn_date": self.env["bti.access.policy"]._today(),
                     "withdrawn_by_id": self.env.uid,
                     "withdrawn_reason": reason or False,
                 }
@@ -273,7 +273,7 @@ class BtiConsent(models.Model):
 
     @api.model
     def _cron_expire(self):
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         expired = self.search([("state", "=", "given"), ("valid_until", "<", today)])
         expired.write({"state": "expired"})
         expired._bti_notify_ended(_("Consent expired"))

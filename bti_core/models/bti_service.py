@@ -70,6 +70,12 @@ class BtiService(models.Model):
         tracking=True,
         help="Members of this service may be the stafettholder of a case.",
     )
+    is_child_welfare = fields.Boolean(
+        string="Child Welfare Service",
+        tracking=True,
+        help="The child welfare service (barneverntjenesten): it may lift a "
+        "suspicion of violence or abuse on a case it takes part in.",
+    )
     read_scope = fields.Selection(
         [
             ("own", "Only what its own members wrote"),

@@ -1,4 +1,5 @@
 """Business rules in plain Python, free of the ORM so they can be tested densely."""
 
 from . import age
+from . import dates
 from . import national_id

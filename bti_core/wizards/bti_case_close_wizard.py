@@ -10,7 +10,7 @@ class BtiCaseCloseWizard(models.TransientModel):
         lambda self: self.env["bti.case"]._fields["close_reason"].selection,
         required=True,
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["bti.access.policy"]._today())
     note = fields.Text()
 
     def action_confirm(self):

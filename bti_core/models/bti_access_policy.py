@@ -1,0 +1,201 @@
+from odoo import api, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..rules import dates
+
+
+class BtiAccessPolicy(models.AbstractModel):
+    """The access policy of BTI in one place.
+
+    Every record rule, the content mixin, the partner rule and every action
+    check ask this model: which services a user reaches cases through, which
+    cases and which content they see, what they may do on a case, and what
+    "today" is. Nothing here is stored; everything is asked at query time, so
+    access follows consent dates on the day itself.
+    """
+
+    _name = "bti.access.policy"
+    _description = "BTI Access Policy"
+
+    # ------------------------------------------------------------------
+    # The BTI date
+    # ------------------------------------------------------------------
+    @api.model
+    def _timezone(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bti_core.timezone", dates.DEFAULT_TIMEZONE)
+        )
+
+    @api.model
+    def _today(self):
+        """The municipality's local date: the same for every user and job."""
+        return dates.local_today(self._timezone())
+
+    # ------------------------------------------------------------------
+    # Staff: services and cases
+    # ------------------------------------------------------------------
+    @api.model
+    def _services(self, user=None):
+        """The services through which ``user`` reaches cases: those they belong
+        to, and those they lead if they are a leader (None: not a BTI user)."""
+        user = user or self.env.user
+        if not user.has_group("bti_core.group_bti_user"):
+            return None
+        # sudo: memberships decide access; reading them needs no right of its own.
+        user_sudo = user.sudo()
+        services = user_sudo.bti_service_ids
+        if user.has_group("bti_core.group_bti_leader"):
+            services |= user_sudo.bti_led_service_ids
+        return services.sudo(False)
+
+    @api.model
+    def _access_participant_sql(self, on_date=None):
+        """SQL condition on ``bti_case_participant AS p``: the participation
+        gives access on ``on_date`` (default today). The owning service always
+        has access; any other service while a given consent covers it on that
+        day: ``valid_from`` and ``valid_until`` are compared here, at query
+        time, so access starts and ends on the day itself."""
+        on_date = on_date or self._today()
+        return SQL(
+            "(p.active AND (p.is_owner OR EXISTS ("
+            " SELECT 1 FROM bti_consent c"
+            " JOIN bti_consent_bti_service_rel r ON r.bti_consent_id = c.id"
+            " WHERE c.case_id = p.case_id AND r.bti_service_id = p.service_id"
+            " AND c.state = 'given' AND c.valid_from <= %(day)s"
+            " AND (c.valid_until IS NULL OR c.valid_until >= %(day)s))))",
+            day=on_date,
+        )
+
+    @api.model
+    def _participation_cases_sql(self, services):
+        """SQL selecting the ids of the cases in which one of ``services``
+        takes part with access today."""
+        return SQL(
+            "(SELECT p.case_id FROM bti_case_participant p"
+            " WHERE p.service_id = ANY(%s) AND %s)",
+            list(services.ids),
+            self._access_participant_sql(),
+        )
+
+    @api.model
+    def _case_domain(self, user=None):
+        """The cases ``user`` may see: members of a service taking part with
+        access (the owning service always, others while a valid consent covers
+        them); leaders also through the services they lead."""
+        services = self._services(user)
+        if services is None:
+            return expression.FALSE_DOMAIN
+        # One semi-join with no OR: PostgreSQL answers it from the indexes.
+        return [("id", "in", self._participation_cases_sql(services))]
+
+    @api.model
+    def _case_ids(self, user=None):
+        """The ids of the cases ``user`` may see (None: not a BTI user)."""
+        services = self._services(user)
+        if services is None:
+            return None
+        rows = self.env.execute_query(self._participation_cases_sql(services))
+        return [row[0] for row in rows]
+
+    @api.model
+    def _content_domain(self, model, user=None):
+        """The records of ``model`` (a bti.case.content.mixin) ``user`` reads:
+        through a service of theirs taking part with access, the service's own
+        content and, with a shared read scope, the shared content, in an
+        information category the service may read; plus what the model lets
+        the user read in person (``_bti_readable_user_branches``)."""
+        user = user or self.env.user
+        services = self._services(user)
+        if not services:
+            return expression.FALSE_DOMAIN
+        several = len(services) > 1
+        branches = []
+        for service in services:
+            for branch in model._bti_readable_service_branches(service):
+                if several:
+                    # Each service reads through its own participation.
+                    branch = expression.AND([self._content_of(service), branch])
+                branches.append(branch)
+        branches += model._bti_readable_user_branches(user)
+        # The participation once, at the top: PostgreSQL starts from the
+        # reader's cases (an index), and the branches test plain columns.
+        return expression.AND([self._content_of(services), expression.OR(branches)])
+
+    @api.model
+    def _content_of(self, services):
+        """Content of the cases in which one of ``services`` takes part with access."""
+        return [("case_id", "in", self._participation_cases_sql(services))]
+
+    @api.model
+    def _family_domain(self, user=None):
+        """The cases a member of the family sees (filled by bti_portal)."""
+        return expression.FALSE_DOMAIN
+
+    @api.model
+    def _partner_domain(self, user=None):
+        """The children and guardians ``user`` may see: those of their cases."""
+        case_ids = self._case_ids(user)
+        if case_ids is None:
+            return expression.FALSE_DOMAIN
+        return [("id", "in", self._partners_of_cases(case_ids))]
+
+    @api.model
+    def _partners_of_cases(self, case_ids, partner_ids=None):
+        """SQL selecting the subjects and guardians of ``case_ids`` (among
+        ``partner_ids`` when given): one UNION subquery, which PostgreSQL
+        evaluates once per partner query as a hashed subplan."""
+        subject_filter = guardian_filter = SQL("")
+        if partner_ids is not None:
+            subject_filter = SQL(" AND subject_partner_id = ANY(%s)", partner_ids)
+            guardian_filter = SQL(" AND partner_id = ANY(%s)", partner_ids)
+        return SQL(
+            "(SELECT subject_partner_id FROM bti_case WHERE id = ANY(%s)%s"
+            " UNION SELECT partner_id FROM bti_case_guardian"
+            " WHERE case_id = ANY(%s)%s)",
+            case_ids,
+            subject_filter,
+            case_ids,
+            guardian_filter,
+        )
+
+    # ------------------------------------------------------------------
+    # Roles on a case: what the action table speaks of
+    # ------------------------------------------------------------------
+    @api.model
+    def _case_roles(self, case, user=None):
+        """The roles ``user`` has on ``case`` (see security/action_policy.csv):
+
+        * ``holder``: the current stafettholder; ``proposed_holder``: the
+          successor a pending handover waits for;
+        * ``owner_member``: a member of the owning service;
+        * ``participant``: a member of a service taking part with access;
+        * ``leader``: a leader of the owning service or of a service taking
+          part with access;
+        * ``child_welfare``: a member of a child welfare service taking part;
+        * ``manager``: a BTI administrator.
+        """
+        user = user or self.env.user
+        roles = set()
+        if user.has_group("bti_core.group_bti_manager"):
+            roles.add("manager")
+        if not case or not user.has_group("bti_core.group_bti_user"):
+            return roles
+        # sudo: the roles are the check itself; only a set of names leaves.
+        case_sudo = case.sudo()
+        taking_part = case_sudo._bti_taking_part_services()
+        if case_sudo.holder_id == user:
+            roles.add("holder")
+        if case_sudo.pending_baton_id.holder_id == user:
+            roles.add("proposed_holder")
+        if user in case_sudo.service_id.member_ids:
+            roles.add("owner_member")
+        if user in taking_part.member_ids:
+            roles.add("participant")
+        if user in taking_part.filtered("is_child_welfare").member_ids:
+            roles.add("child_welfare")
+        if user in (case_sudo.service_id | taking_part).leader_ids:
+            roles.add("leader")
+        return roles
