@@ -4,7 +4,7 @@
     "name": "BTI Core",
     "summary": "Bedre Tverrfaglig Innsats: cases, levels, services, baton, consent "
     "and per-service access",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
@@ -40,8 +40,9 @@
         "views/res_config_settings_views.xml",
         "views/bti_menus.xml",
     ],
-    # The access policy table: read by the tests, not loaded as data.
-    "oca_data_manual": ["security/access_policy.csv"],
+    # The access policy table is read by the tests, the action table by
+    # bti.protected.mixin at run time: neither is loaded as data.
+    "oca_data_manual": ["security/access_policy.csv", "security/action_policy.csv"],
     "demo": [
         "demo/bti_demo_users.xml",
         "demo/bti_demo_cases.xml",

@@ -70,9 +70,41 @@ class BtiAccessPolicy(models.AbstractModel):
         )
 
     @api.model
+    def _flush_access(self):
+        """Flush what the policy's SQL reads (participations and consents)."""
+        self.env["bti.case.participant"].flush_model(
+            ["active", "is_owner", "case_id", "service_id"]
+        )
+        self.env["bti.consent"].flush_model(
+            ["state", "valid_from", "valid_until", "case_id", "service_ids"]
+        )
+
+    @api.model
+    def _valid_consents(self, case, on_date=None):
+        """The given consents of ``case`` that are valid on ``on_date``."""
+        case.ensure_one()
+        on_date = on_date or self._today()
+        # sudo: consents decide access; a joining service cannot read them yet.
+        return case.sudo().consent_ids.filtered(
+            lambda c: (
+                c.state == "given"
+                and (not c.valid_from or c.valid_from <= on_date)
+                and (not c.valid_until or c.valid_until >= on_date)
+            )
+        )
+
+    @api.model
+    def _consents_covering(self, case, service, on_date=None):
+        """The consents of ``case`` valid on ``on_date`` that cover ``service``."""
+        return self._valid_consents(case, on_date).filtered(
+            lambda c: service in c.service_ids
+        )
+
+    @api.model
     def _participation_cases_sql(self, services):
         """SQL selecting the ids of the cases in which one of ``services``
         takes part with access today."""
+        self._flush_access()
         return SQL(
             "(SELECT p.case_id FROM bti_case_participant p"
             " WHERE p.service_id = ANY(%s) AND %s)",

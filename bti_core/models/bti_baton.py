@@ -12,10 +12,13 @@ class BtiBaton(models.Model):
 
     _name = "bti.baton"
     _description = "BTI Baton (Stafettholder Period)"
-    _inherit = ["bti.mail.thread"]
+    _inherit = ["bti.mail.thread", "bti.protected.mixin"]
     _mail_post_access = "read"
     _order = "case_id, id desc"
     _rec_name = "holder_id"
+    # Users only read batons: every period is made by the case's actions.
+    _bti_create_fields = frozenset()
+    _bti_write_fields = {}
 
     case_id = fields.Many2one(
         "bti.case", required=True, ondelete="cascade", index=True, readonly=True
@@ -48,47 +51,51 @@ class BtiBaton(models.Model):
 
     @api.constrains("holder_id", "service_id", "state")
     def _check_holder_service(self):
-        # Constraints check the whole case as the system, whoever triggers them.
+        # sudo: constraints check the whole case as the system, whoever
+        # triggers them.
         for baton in self.filtered(lambda b: b.state in ("proposed", "active")):
-            service = baton.service_id.sudo()
-            if not service.may_hold_baton:
+            service_sudo = baton.service_id.sudo()
+            if not service_sudo.may_hold_baton:
                 raise ValidationError(
-                    _("Members of %s may not hold the baton.", service.name)
+                    _("Members of %s may not hold the baton.", service_sudo.name)
                 )
-            if baton.holder_id not in service.member_ids:
+            # A leader of the service holds it too: the baton falls back to a
+            # leader of the owning service when the holder's service loses access.
+            if baton.holder_id not in service_sudo.member_ids | service_sudo.leader_ids:
                 raise ValidationError(
                     _(
                         "%(user)s is not a member of %(service)s.",
                         user=baton.holder_id.name,
-                        service=service.name,
+                        service=service_sudo.name,
                     )
                 )
-            participant = baton.case_id.sudo().participant_ids.filtered(
-                lambda p, service=service: p.service_id == service and p.access_granted
+            participant_sudo = baton.case_id.sudo().participant_ids.filtered(
+                lambda p, service=service_sudo: (
+                    p.service_id == service and p.access_granted
+                )
             )
-            if not participant:
+            if not participant_sudo:
                 raise ValidationError(
                     _(
                         "The stafettholder must belong to a service taking part in "
-                        "case "
-                        "%(case)s with consent; %(service)s does not.",
+                        "case %(case)s with consent; %(service)s does not.",
                         case=baton.case_id.name,
-                        service=service.name,
+                        service=service_sudo.name,
                     )
                 )
 
     @api.constrains("state", "case_id")
     def _check_single(self):
         for baton in self:
-            siblings = baton.case_id.sudo().baton_ids  # all periods, as the system
-            if len(siblings.filtered(lambda b: b.state == "active")) > 1:
+            siblings_sudo = baton.case_id.sudo().baton_ids  # all periods, as the system
+            if len(siblings_sudo.filtered(lambda b: b.state == "active")) > 1:
                 raise ValidationError(
                     _(
                         "Case %s cannot have two stafettholders at once.",
                         baton.case_id.name,
                     )
                 )
-            if len(siblings.filtered(lambda b: b.state == "proposed")) > 1:
+            if len(siblings_sudo.filtered(lambda b: b.state == "proposed")) > 1:
                 raise ValidationError(
                     _(
                         "Case %s already has a handover waiting for an answer.",
@@ -108,7 +115,7 @@ class BtiBaton(models.Model):
     def _bti_propose(self, case, user, service, note=False):
         """Propose ``user`` of ``service`` as the next stafettholder of ``case``."""
         case = case.with_env(self.env)  # check the caller, not the env ``case`` came in
-        case._bti_check_may_manage()
+        case._bti_check_action("action_open_handover")
         if case.state != "active":
             raise UserError(_("The baton is passed only on an active case."))
         if user == case.holder_id:
@@ -117,8 +124,8 @@ class BtiBaton(models.Model):
             raise UserError(
                 _("Case %s already has a handover waiting for an answer.", case.name)
             )
-        # Users cannot create batons directly (see class docstring).
-        baton = self.sudo().create(
+        # sudo: users cannot create batons directly (see class docstring).
+        baton_sudo = self.sudo().create(
             {
                 "case_id": case.id,
                 "holder_id": user.id,
@@ -142,27 +149,31 @@ class BtiBaton(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        return baton.with_env(self.env)
+        return baton_sudo.with_env(self.env)
 
-    def _bti_check_proposed_user(self):
-        self.ensure_one()
-        if self.state != "proposed":
-            raise UserError(_("This handover is no longer waiting for an answer."))
-        if self.holder_id != self.env.user:
-            raise UserError(_("Only %s can answer this handover.", self.holder_id.name))
+    def _bti_action_roles(self, user):
+        # The proposed holder of *this* period, not of the case's pending one.
+        roles = super()._bti_action_roles(user) - {"proposed_holder"}
+        if self.state == "proposed" and self.holder_id == user:
+            roles.add("proposed_holder")
+        if self.proposed_by_id == user:
+            roles.add("proposer")
+        return roles
 
     def action_accept(self):
         """The proposed holder takes the baton; the previous period ends at once."""
+        self._bti_check_action("action_accept")
         for baton in self:
-            baton._bti_check_proposed_user()
             case = baton.case_id
             now = fields.Datetime.now()
-            # Transition checked above: find and end the current period.
-            previous = case.sudo().baton_ids.filtered(lambda b: b.state == "active")
-            # Transition checked above; users have no write right on batons.
-            previous.sudo().write({"state": "ended", "date_end": now})
+            # sudo: transition checked above; users have no write right on
+            # batons. Find and end the current period.
+            previous_sudo = case.sudo().baton_ids.filtered(
+                lambda b: b.state == "active"
+            )
+            previous_sudo.write({"state": "ended", "date_end": now})
             # The unique index checks row by row: end the old period in SQL first.
-            previous.flush_recordset(["state"])
+            previous_sudo.flush_recordset(["state"])
             baton.sudo().write({"state": "active", "date_start": now})
             case.activity_feedback(
                 ["bti_core.mail_activity_type_bti_baton"],
@@ -181,16 +192,13 @@ class BtiBaton(models.Model):
     def action_refuse(self, reason=None):
         """The proposed holder refuses; without a reason, ask for one."""
         self.ensure_one()
-        self._bti_check_proposed_user()
+        self._bti_check_action("action_refuse")
         if not (reason or "").strip():
-            return {
-                "type": "ir.actions.act_window",
-                "name": _("Refuse the Baton"),
-                "res_model": "bti.baton.refuse.wizard",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_baton_id": self.id},
-            }
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "bti_core.action_bti_baton_refuse_wizard"
+            )
+            action["context"] = {"default_baton_id": self.id}
+            return action
         case = self.case_id
         # Transition checked above; users have no write right on batons.
         self.sudo().write(
@@ -219,10 +227,8 @@ class BtiBaton(models.Model):
 
     def action_cancel(self):
         """The proposer, holder or a leader withdraws a pending proposal."""
+        self._bti_check_action("action_cancel")
         for baton in self:
-            if baton.state != "proposed":
-                raise UserError(_("Only a pending handover can be cancelled."))
-            baton.case_id._bti_check_may_manage()
             # Transition checked above; users have no write right on batons.
             baton.sudo().write({"state": "ended", "date_end": fields.Datetime.now()})
             baton.case_id.activity_unlink(["bti_core.mail_activity_type_bti_baton"])

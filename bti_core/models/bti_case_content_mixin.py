@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from .boolean_search import boolean_search
 
@@ -59,46 +58,6 @@ class BtiCaseContentMixin(models.AbstractModel):
         return user.bti_service_ids[:1].id
 
     @api.model
-    def _bti_readable_domain(self, user=None):
-        user = user or self.env.user
-        services = self.env["bti.case"]._bti_access_services(user)
-        if not services:
-            return expression.FALSE_DOMAIN
-        several = len(services) > 1
-        branches = []
-        for service in services:
-            for branch in self._bti_readable_service_branches(service):
-                if several:
-                    # Each service reads through its own participation.
-                    branch = expression.AND([self._bti_participates([service]), branch])
-                branches.append(branch)
-        branches += self._bti_readable_user_branches(user)
-        # The participation once, at the top: PostgreSQL starts from the
-        # reader's cases (an index), and the branches test plain columns.
-        return expression.AND(
-            [self._bti_participates(services), expression.OR(branches)]
-        )
-
-    @api.model
-    def _bti_participates(self, services):
-        """Content of the cases in which one of ``services`` takes part with
-        access: one sub-select on the participations. It is the access check
-        itself, so it runs as superuser (an ``any`` path would apply the
-        record rules of cases and participants again, nested, on every use)."""
-        participations = (
-            self.env["bti.case.participant"]
-            .sudo()
-            ._search(
-                [
-                    ("service_id", "in", [s.id for s in services]),
-                    ("access_granted", "=", True),
-                ]
-            )
-        )
-        column = SQL.identifier(participations.table, "case_id")
-        return [("case_id", "in", participations.subselect(column))]
-
-    @api.model
     def _bti_readable_service_branches(self, service):
         """What a taking-part ``service`` reads: its own content, the shared
         content if its read scope is ``shared``; in a category it may read."""
@@ -129,15 +88,17 @@ class BtiCaseContentMixin(models.AbstractModel):
     )
     def _compute_is_readable(self):
         ids = [rid for rid in self.ids if isinstance(rid, int)]
-        domain = expression.AND([[("id", "in", ids)], self._bti_readable_domain()])
+        policy_domain = self.env["bti.access.policy"]._content_domain(self)
+        domain = expression.AND([[("id", "in", ids)], policy_domain])
         # sudo: the policy domain is applied explicitly, not through the rules;
         # one indexed query instead of evaluating the domain in Python.
-        readable = (
+        readable_sudo = (
             self.sudo().with_context(active_test=False).search(domain) if ids else ()
         )
         for record in self:
-            record.is_readable = record in readable
+            record.is_readable = record in readable_sudo
 
     @api.model
     def _search_is_readable(self, operator, value):
-        return boolean_search(self, self._bti_readable_domain(), operator, value)
+        domain = self.env["bti.access.policy"]._content_domain(self)
+        return boolean_search(self, domain, operator, value)

@@ -1,4 +1,16 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+
+GUARDIAN_FIELDS = frozenset(
+    {
+        "partner_id",
+        "relation",
+        "parental_responsibility",
+        "lives_with_child",
+        "phone",
+        "email",
+        "note",
+    }
+)
 
 
 class BtiCaseGuardian(models.Model):
@@ -6,7 +18,12 @@ class BtiCaseGuardian(models.Model):
 
     _name = "bti.case.guardian"
     _description = "BTI Case Guardian"
+    _inherit = ["bti.protected.mixin", "bti.access.logged"]
     _order = "case_id, parental_responsibility desc, id"
+    # Who may add, change or remove a guardian is the action table's
+    # (create/write/unlink rows): consent trusts these lines.
+    _bti_create_fields = GUARDIAN_FIELDS | {"case_id"}
+    _bti_write_fields = {"*": GUARDIAN_FIELDS}
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(
@@ -42,10 +59,37 @@ class BtiCaseGuardian(models.Model):
     def create(self, vals_list):
         guardians = super().create(vals_list)
         guardians.partner_id._bti_mark_confidential()
+        for guardian in guardians:
+            guardian._bti_track(_("Guardian added: %s.", guardian.partner_id.name))
         return guardians
 
     def write(self, vals):
+        before = {guardian: guardian.partner_id.name for guardian in self}
         res = super().write(vals)
         if "partner_id" in vals:
             self.partner_id._bti_mark_confidential()
+        labels = ", ".join(
+            self._fields[name]._description_string(self.env)
+            for name in vals
+            if name in GUARDIAN_FIELDS
+        )
+        if labels:
+            for guardian, name in before.items():
+                guardian._bti_track(
+                    _(
+                        "Guardian %(name)s changed: %(fields)s.",
+                        name=name,
+                        fields=labels,
+                    )
+                )
         return res
+
+    def unlink(self):
+        for guardian in self:
+            guardian._bti_track(_("Guardian removed: %s.", guardian.partner_id.name))
+        return super().unlink()
+
+    def _bti_track(self, body):
+        """Every change of the guardians is in the case's chatter: consent
+        trusts these lines."""
+        self.case_id.message_post(body=body, subtype_xmlid="mail.mt_note")

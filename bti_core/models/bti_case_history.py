@@ -6,7 +6,11 @@ class BtiCaseHistory(models.Model):
 
     _name = "bti.case.history"
     _description = "BTI Case Level History"
+    _inherit = ["bti.protected.mixin"]
     _order = "date desc, id desc"
+    # System records: written by the case's transitions, read by users.
+    _bti_create_fields = frozenset()
+    _bti_write_fields = {}
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)

@@ -1,8 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-# Context token of action_remove: an RPC client cannot forge an object.
-_REMOVING = object()
+from .boolean_search import boolean_search
 
 
 class BtiCaseParticipant(models.Model):
@@ -15,8 +15,17 @@ class BtiCaseParticipant(models.Model):
 
     _name = "bti.case.participant"
     _description = "BTI Case Participant"
+    _inherit = ["bti.protected.mixin"]
     _order = "case_id, is_owner desc, id"
     _rec_name = "service_id"
+
+    _bti_create_fields = frozenset(
+        {"case_id", "service_id", "user_id", "role", "task", "date_joined"}
+    )
+    # Ending a participation (active, date_left, left_reason) is action_remove.
+    _bti_write_fields = {"active": {"user_id", "role", "task"}}
+    # A participation that ended is history: a new one is a new line.
+    _bti_frozen_states = frozenset({"ended"})
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
     service_id = fields.Many2one(
@@ -30,14 +39,20 @@ class BtiCaseParticipant(models.Model):
     )
     role = fields.Char()
     task = fields.Text()
-    date_joined = fields.Date(default=lambda self: self.env["bti.access.policy"]._today(), required=True)
+    date_joined = fields.Date(default=lambda self: self._bti_today(), required=True)
     date_left = fields.Date(readonly=True)
     left_reason = fields.Char(readonly=True)
     active = fields.Boolean(default=True)
     is_owner = fields.Boolean(compute="_compute_is_owner", store=True)
     access_granted = fields.Boolean(
-        compute="_compute_access_granted", store=True, index=True
+        compute="_compute_access_granted",
+        search="_search_access_granted",
+        help="Technical: the service has access to the case today (the owning "
+        "service always; any other while a consent covers it on this day).",
     )
+
+    def _bti_guard_state(self):
+        return "active" if self.active else "ended"
 
     @api.depends("service_id", "case_id.service_id")
     def _compute_is_owner(self):
@@ -46,6 +61,8 @@ class BtiCaseParticipant(models.Model):
                 participant.service_id == participant.case_id.service_id
             )
 
+    # Not stored: access follows the consent dates on the day itself, with no
+    # job to run first. The same rule as the policy's SQL.
     @api.depends(
         "active",
         "is_owner",
@@ -55,25 +72,41 @@ class BtiCaseParticipant(models.Model):
         "case_id.consent_ids.valid_until",
     )
     def _compute_access_granted(self):
+        policy = self.env["bti.access.policy"]
         for participant in self:
             participant.access_granted = participant.active and (
                 participant.is_owner
                 or bool(
-                    participant.case_id._bti_consents_covering(participant.service_id)
+                    policy._consents_covering(
+                        participant.case_id, participant.service_id
+                    )
                 )
             )
+
+    @api.model
+    def _search_access_granted(self, operator, value):
+        policy = self.env["bti.access.policy"]
+        policy._flush_access()
+        query = SQL(
+            "(SELECT p.id FROM bti_case_participant p WHERE %s)",
+            policy._access_participant_sql(),
+        )
+        return boolean_search(self, [("id", "in", query)], operator, value)
 
     @api.constrains("service_id", "active", "case_id")
     def _check_consent(self):
         for participant in self.filtered("active"):
             if participant.is_owner:
                 continue
-            if not participant.case_id._bti_consents_covering(participant.service_id):
+            policy = self.env["bti.access.policy"]
+            if not policy._consents_covering(
+                participant.case_id, participant.service_id
+            ):
                 raise ValidationError(
                     _(
-                        "%(service)s cannot join case %(case)s: no valid consent "
-                        "covers "
-                        "this service. Record the consent first.",
+                        "%(service)s cannot join case %(case)s: "
+                        "no valid consent covers this service. "
+                        "Record the consent first.",
                         service=participant.service_id.name,
                         case=participant.case_id.name,
                     )
@@ -123,20 +156,11 @@ class BtiCaseParticipant(models.Model):
                 )
         return participants
 
-    def write(self, vals):
-        if "active" in vals and self.env.context.get("bti_removing") is not _REMOVING:
-            raise UserError(
-                _("Use “Remove from case” to end a service's participation.")
-            )
-        if "service_id" in vals or "case_id" in vals:
-            raise UserError(_("Add a new participant instead of changing the service."))
-        return super().write(vals)
-
     def action_remove(self, reason=False):
         """End the participation: access ends at once and the contact person is told."""
+        self._bti_check_action("action_remove")
         for participant in self:
             case = participant.case_id
-            case._bti_check_may_manage()
             if participant.is_owner:
                 raise UserError(
                     _("The owning service cannot be removed from its own case.")
@@ -153,7 +177,7 @@ class BtiCaseParticipant(models.Model):
                         participant.service_id.name,
                     )
                 )
-            participant.with_context(bti_removing=_REMOVING).write(
+            participant._bti_system_write(
                 {
                     "active": False,
                     "date_left": self.env["bti.access.policy"]._today(),
@@ -161,8 +185,8 @@ class BtiCaseParticipant(models.Model):
                 }
             )
             body = _(
-                "%(service)s no longer takes part in case %(case)s. Thank you for your "
-                "contribution.",
+                "%(service)s no longer takes part in case %(case)s. "
+                "Thank you for your contribution.",
                 service=participant.service_id.name,
                 case=case.name,
             )
@@ -177,11 +201,9 @@ class BtiCaseParticipant(models.Model):
 
     def action_open_remove(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Remove from Case"),
-            "res_model": "bti.participant.remove.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_participant_id": self.id},
-        }
+        self._bti_check_action("action_remove")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bti_core.action_bti_participant_remove_wizard"
+        )
+        action["context"] = {"default_participant_id": self.id}
+        return action

@@ -4,24 +4,28 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rules import age as age_rules
+from .bti_access_logged import TECHNICAL_FIELDS
 
-# The terms of a consent: frozen once it is recorded.
-CONSENT_TERMS = {
-    "case_id",
-    "service_ids",
-    "info_category_ids",
-    "purpose",
-    "collected_from",
-    "given_by_partner_ids",
-    "youth_consented",
-    "date",
-    "valid_from",
-    "valid_until",
-    "form",
-    "document",
-    "document_name",
-    "recorded_by_id",
-}
+# The terms a user records; once recorded they are frozen (nothing is
+# writable): a consent is withdrawn, or a new one recorded for new terms.
+CONSENT_TERMS = frozenset(
+    {
+        "case_id",
+        "state",
+        "service_ids",
+        "info_category_ids",
+        "purpose",
+        "collected_from",
+        "given_by_partner_ids",
+        "youth_consented",
+        "date",
+        "valid_from",
+        "valid_until",
+        "form",
+        "document",
+        "document_name",
+    }
+)
 ALLOWED_TRANSITIONS = {("given", "withdrawn"), ("given", "expired")}
 
 
@@ -36,8 +40,23 @@ class BtiConsent(models.Model):
 
     _name = "bti.consent"
     _description = "BTI Consent"
-    _inherit = ["bti.mail.thread"]
+    _inherit = ["bti.mail.thread", "bti.protected.mixin", "bti.access.logged"]
+    # What decides access and the expiry job read (bti.access.logged): who is
+    # covered, from when to when. The terms and who gave them are content.
+    _bti_unlogged_fields = TECHNICAL_FIELDS | {
+        "service_ids",
+        "info_category_ids",
+        "date",
+        "valid_from",
+        "valid_until",
+        "date_reminded",
+    }
     _mail_post_access = "read"
+    _bti_create_fields = CONSENT_TERMS
+    _bti_write_fields = {}
+    # A recorded consent is documentation: even the system changes it only in
+    # its transitions (withdrawal, expiry, the reminder's date).
+    _bti_frozen_states = frozenset({"given", "refused", "withdrawn", "expired"})
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name")
@@ -71,8 +90,8 @@ class BtiConsent(models.Model):
         help="Required from the municipality's age threshold (15 or 16).",
     )
     youth_required = fields.Boolean(compute="_compute_youth_required")
-    date = fields.Date(required=True, default=lambda self: self.env["bti.access.policy"]._today())
-    valid_from = fields.Date(required=True, default=lambda self: self.env["bti.access.policy"]._today())
+    date = fields.Date(required=True, default=lambda self: self._bti_today())
+    valid_from = fields.Date(required=True, default=lambda self: self._bti_today())
     valid_until = fields.Date(default=lambda self: self._default_valid_until())
     form = fields.Selection(
         [("written", "Written"), ("oral", "Oral, recorded")],
@@ -87,9 +106,15 @@ class BtiConsent(models.Model):
     withdrawn_date = fields.Date(readonly=True)
     withdrawn_by_id = fields.Many2one("res.users", readonly=True)
     withdrawn_reason = fields.Text(readonly=True)
+    date_reminded = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Technical: when the stafettholder was reminded that it ends.",
+    )
 
     @api.model
     def _default_valid_until(self):
+        # sudo: a setting of the administrators that every consent follows.
         months = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -117,6 +142,7 @@ class BtiConsent(models.Model):
 
     @api.model
     def _youth_consent_age(self):
+        # sudo: a setting of the administrators that every consent follows.
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -127,12 +153,15 @@ class BtiConsent(models.Model):
         return int(value)
 
     def _bti_youth_required(self, threshold):
-        case = self.case_id.sudo()  # a rule over the subject's age; returns a bool
-        if case.subject_kind == "pregnant":
+        # sudo: a rule over the subject's age; returns a bool.
+        case_sudo = self.case_id.sudo()
+        if case_sudo.subject_kind == "pregnant":
             return False
         return age_rules.youth_must_consent(
-            case.birth_date, self.date or self.env["bti.access.policy"]._today(), threshold
-        ) and not age_rules.is_adult(case.birth_date, self.date)
+            case_sudo.birth_date,
+            self.date or self.env["bti.access.policy"]._today(),
+            threshold,
+        ) and not age_rules.is_adult(case_sudo.birth_date, self.date)
 
     @api.constrains(
         "state",
@@ -145,28 +174,29 @@ class BtiConsent(models.Model):
     def _check_terms(self):
         threshold = self._youth_consent_age()
         for consent in self:
-            # Constraints check the terms as the system, whoever records them.
-            case = consent.case_id.sudo()
+            # sudo: constraints check the terms as the system, whoever records them.
+            case_sudo = consent.case_id.sudo()
             if consent.valid_until and consent.valid_until < consent.valid_from:
                 raise ValidationError(_("A consent cannot end before it starts."))
             if consent.state == "given" and not consent.service_ids:
                 raise ValidationError(_("A consent must name the services it covers."))
             if not consent.given_by_partner_ids:
                 raise ValidationError(_("Record who gave or refused the consent."))
-            allowed = case.guardian_ids.filtered("parental_responsibility").partner_id
-            if case.subject_kind == "pregnant" or age_rules.is_adult(
-                case.birth_date, consent.date
+            guardians_sudo = case_sudo.guardian_ids
+            allowed = guardians_sudo.filtered("parental_responsibility").partner_id
+            if case_sudo.subject_kind == "pregnant" or age_rules.is_adult(
+                case_sudo.birth_date, consent.date
             ):
-                allowed |= case.subject_partner_id
+                allowed |= case_sudo.subject_partner_id
             if consent._bti_youth_required(threshold):
-                allowed |= case.subject_partner_id
+                allowed |= case_sudo.subject_partner_id
             strangers = consent.given_by_partner_ids - allowed
             if strangers:
                 raise ValidationError(
                     _(
-                        "%s may not consent on behalf of the child: only guardians "
-                        "with "
-                        "parental responsibility (and the young person) can.",
+                        "%s may not consent on behalf of the child: "
+                        "only guardians with parental responsibility "
+                        "(and the young person) can.",
                         ", ".join(strangers.mapped("name")),
                     )
                 )
@@ -198,18 +228,16 @@ class BtiConsent(models.Model):
             )
         return consents
 
+    @api.model
+    def _bti_prepare_create_vals(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                # Whoever records it, as the real user: never named by the client.
+                vals["recorded_by_id"] = self.env.uid
+
     def write(self, vals):
-        # Users have no write right at all: say so before explaining the terms.
+        # Users have no write right at all: say so before the allow-list does.
         self.check_access("write")
-        changed_terms = CONSENT_TERMS & set(vals)
-        if changed_terms:
-            raise UserError(
-                _(
-                    "A recorded consent cannot be changed. Withdraw it, or record "
-                    "a new "
-                    "consent with the new terms."
-                )
-            )
         if "state" in vals:
             for consent in self:
                 if (consent.state, vals["state"]) not in ALLOWED_TRANSITIONS:
@@ -229,12 +257,12 @@ class BtiConsent(models.Model):
     def action_withdraw(self, reason=None):
         """Withdraw the consent: the services it covered lose access at once."""
         self.check_access("read")
+        self._bti_check_action("action_withdraw")
         for consent in self:
-            if consent.state != "given":
-                raise UserError(_("Only a given consent can be withdrawn."))
             # The family withdraws; the user only records it. Users have no
             # write right on consents, so that the terms stay untouched.
-            consent.sudo().write(
+            consent_sudo = consent.sudo()
+            consent_sudo._bti_system_write(
                 {
                     "state": "withdrawn",
                     "withdrawn_date": self.env["bti.access.policy"]._today(),
@@ -246,12 +274,14 @@ class BtiConsent(models.Model):
         return True
 
     def _bti_notify_ended(self, summary):
-        """Tell the stafettholder (or the owning service) that access has ended."""
+        """Tell the stafettholder (or the owning service) that access has ended,
+        after the baton has left a holder whose service lost access with it."""
         # As the system: the user who records a withdrawal for their own service
         # has just lost access to the case.
-        for consent in self.sudo():
-            case = consent.case_id
-            services = ", ".join(consent.service_ids.mapped("name"))
+        for consent_sudo in self.sudo():
+            case = consent_sudo.case_id
+            case._bti_keep_holder_with_access()
+            services = ", ".join(consent_sudo.service_ids.mapped("name"))
             body = _(
                 "%(what)s: %(services)s no longer have access to case %(case)s.",
                 what=summary,
@@ -273,13 +303,58 @@ class BtiConsent(models.Model):
 
     @api.model
     def _cron_expire(self):
+        """Daily: show the state of consents that ended (access already ended
+        on the day itself, at query time), move the baton if it must, and
+        remind the stafettholder of consents that end soon."""
         today = self.env["bti.access.policy"]._today()
         expired = self.search([("state", "=", "given"), ("valid_until", "<", today)])
-        expired.write({"state": "expired"})
+        expired._bti_system_write({"state": "expired"})
         expired._bti_notify_ended(_("Consent expired"))
-        # Consents that start today change access without any write: recompute.
-        starting = self.search([("state", "=", "given"), ("valid_from", "=", today)])
-        participants = (expired | starting).case_id.participant_ids
-        self.env.add_to_compute(participants._fields["access_granted"], participants)
-        participants._recompute_recordset(["access_granted"])
+        self._bti_remind_ending(today)
         return True
+
+    @api.model
+    def _bti_reminder_days(self):
+        # sudo: a setting of the administrators, read by the reminder job.
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bti_core.consent_reminder_days", 30)
+        )
+        return int(value)
+
+    @api.model
+    def _bti_remind_ending(self, today):
+        """One activity for the stafettholder (else the owning service's contact
+        person) per consent that ends within the reminder period, so that a new
+        consent can be asked for in time."""
+        days = self._bti_reminder_days()
+        if days <= 0:
+            return
+        ending = self.search(
+            [
+                ("state", "=", "given"),
+                ("valid_until", "!=", False),
+                ("valid_until", "<=", today + relativedelta(days=days)),
+                ("date_reminded", "=", False),
+                ("case_id.state", "!=", "closed"),
+            ]
+        )
+        for consent in ending:
+            case = consent.case_id
+            responsible = (
+                case.holder_id or case.participant_ids.filtered("is_owner").user_id[:1]
+            )
+            if responsible:
+                case.activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo",
+                    date_deadline=consent.valid_until,
+                    user_id=responsible.id,
+                    summary=_(
+                        "The consent of case %(case)s ends on %(date)s: ask the "
+                        "family for a new one",
+                        case=case.name,
+                        date=consent.valid_until,
+                    ),
+                )
+        ending._bti_system_write({"date_reminded": today})

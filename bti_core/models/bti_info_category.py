@@ -10,6 +10,19 @@ class BtiInfoCategory(models.Model):
 
     _name = "bti.info.category"
     _description = "BTI Information Category"
+    _inherit = ["bti.protected.mixin"]
+    # Configuration, kept by BTI administrators.
+    _bti_create_fields = frozenset(
+        {
+            "name",
+            "code",
+            "sequence",
+            "is_health",
+            "description",
+            "active",
+        }
+    )
+    _bti_write_fields = {"*": _bti_create_fields}
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

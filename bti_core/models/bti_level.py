@@ -6,6 +6,18 @@ class BtiLevel(models.Model):
 
     _name = "bti.level"
     _description = "BTI Level"
+    _inherit = ["bti.protected.mixin"]
+    # Configuration, kept by BTI administrators.
+    _bti_create_fields = frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "step_ids",
+            "color",
+        }
+    )
+    _bti_write_fields = {"*": _bti_create_fields}
     _order = "code"
 
     code = fields.Integer(required=True)

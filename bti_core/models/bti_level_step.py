@@ -6,6 +6,20 @@ class BtiLevelStep(models.Model):
 
     _name = "bti.level.step"
     _description = "BTI Level Step"
+    _inherit = ["bti.protected.mixin"]
+    # Configuration, kept by BTI administrators.
+    _bti_create_fields = frozenset(
+        {
+            "level_id",
+            "sequence",
+            "name",
+            "description",
+            "deadline_days",
+            "is_decision",
+            "fold",
+        }
+    )
+    _bti_write_fields = {"*": _bti_create_fields}
     _order = "level_id, sequence, id"
 
     level_id = fields.Many2one(

@@ -38,6 +38,7 @@ ROLE_LABELS = {
     "invitee": _lt("an invited person"),
     "responsible": _lt("the responsible service"),
     "organizer": _lt("the organizer"),
+    "proposer": _lt("who proposed it"),
 }
 
 # Parsed action tables, per set of installed BTI addons.
@@ -55,9 +56,7 @@ def load_action_table(modules):
         try:
             with file_open(f"{module}/{ACTION_POLICY_FILE}") as handle:
                 lines = [
-                    line
-                    for line in handle
-                    if line.strip() and not line.startswith("#")
+                    line for line in handle if line.strip() and not line.startswith("#")
                 ]
         except FileNotFoundError:
             continue
@@ -95,6 +94,14 @@ class BtiProtectedMixin(models.AbstractModel):
     # Declarations of the inheriting models.
     _bti_create_fields = frozenset()
     _bti_write_fields = {}
+    # States that are final records (a closed case, a held meeting …):
+    # nothing is written in them outside a transition, not even by the system.
+    _bti_frozen_states = frozenset()
+
+    @api.model
+    def _bti_today(self):
+        """The BTI date (the municipality's local date), for field defaults."""
+        return self.env["bti.access.policy"]._today()
 
     # ------------------------------------------------------------------
     # Transitions
@@ -153,32 +160,86 @@ class BtiProtectedMixin(models.AbstractModel):
             )
         )
 
+    def _bti_check_create_vals(self, vals_list):
+        allowed = set(self._bti_create_fields) | MAIL_FIELDS
+        for vals in vals_list:
+            forbidden = set(vals) - allowed
+            if forbidden:
+                # A form sends the defaults of every field it shows: the default
+                # (or nothing) is no forgery.
+                defaults = self.default_get(list(forbidden))
+                forbidden = {
+                    name
+                    for name in forbidden
+                    if not self._bti_is_default(name, vals[name], defaults)
+                }
+            if forbidden:
+                self._bti_refuse_fields(forbidden)
+
+    @api.model
+    def _bti_is_default(self, name, value, defaults):
+        field = self._fields.get(name)
+        if field and field.type in ("one2many", "many2many"):
+            commands = value or []
+            return all(
+                isinstance(command, (list, tuple))
+                and command[0] in (5, 6)
+                and not (command[2] if command[0] == 6 else None)
+                for command in commands
+            )
+        if name in defaults:
+            return value == defaults[name]
+        return not value
+
+    def _bti_check_write_vals(self, vals):
+        by_state = {}
+        for record in self:
+            by_state.setdefault(record._bti_guard_state(), record)
+        for state, record in by_state.items():
+            forbidden = set(vals) - self._bti_allowed_write_fields(state)
+            if forbidden:
+                self._bti_refuse_fields(forbidden, record)
+
+    @api.model
+    def _bti_prepare_create_vals(self, vals_list):
+        """Hook: add the values the system sets (references, authors, links),
+        after the client's values passed the allow-list."""
+
+    def _bti_prepare_write_vals(self, vals):
+        """Hook: return ``vals`` with what the system adds to a write."""
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
         guarded = self._bti_guarded()
         if guarded:
-            allowed = set(self._bti_create_fields) | MAIL_FIELDS
-            for vals in vals_list:
-                forbidden = set(vals) - allowed
-                if forbidden:
-                    self._bti_refuse_fields(forbidden)
+            # Missing rights first: an AccessError says more than the list.
+            self.browse().check_access("create")
+            self._bti_check_create_vals(vals_list)
+        self._bti_prepare_create_vals(vals_list)
         records = super().create(vals_list)
         if guarded and self._bti_action_rows("create"):
             records._bti_check_action("create")
         return records
 
     def write(self, vals):
+        if self._bti_frozen_states and not self._bti_in_transition():
+            frozen = self.filtered(
+                lambda r: r._bti_guard_state() in self._bti_frozen_states
+            )
+            if frozen and set(vals) - MAIL_FIELDS:
+                raise UserError(
+                    _(
+                        "%s is a closed record and can no longer be changed.",
+                        frozen[0].display_name,
+                    )
+                )
         if self._bti_guarded():
-            by_state = {}
-            for record in self:
-                by_state.setdefault(record._bti_guard_state(), record)
-            for state, record in by_state.items():
-                forbidden = set(vals) - self._bti_allowed_write_fields(state)
-                if forbidden:
-                    self._bti_refuse_fields(forbidden, record)
+            self.check_access("write")
+            self._bti_check_write_vals(vals)
             if self._bti_action_rows("write"):
                 self._bti_check_action("write")
-        return super().write(vals)
+        return super().write(self._bti_prepare_write_vals(vals))
 
     def unlink(self):
         if self._bti_guarded() and self._bti_action_rows("unlink"):
@@ -190,10 +251,10 @@ class BtiProtectedMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _bti_action_table(self):
-        modules = [
-            name for name in self.env.registry._init_modules if name.startswith("bti_")
-        ]
-        return load_action_table(modules)
+        # The tables of the addons that define or extend this model (also
+        # while one of them is being installed and loads its data).
+        modules = {getattr(cls, "_module", None) or "" for cls in type(self).__mro__}
+        return load_action_table(name for name in modules if name.startswith("bti_"))
 
     @api.model
     def _bti_action_rows(self, action):
@@ -221,6 +282,21 @@ class BtiProtectedMixin(models.AbstractModel):
     def _bti_record_roles(self, user):
         return set()
 
+    def _bti_action_label(self):
+        """How a refusal names the record: its name only for whoever reads it."""
+        if self.sudo(False).has_access("read"):
+            return self.sudo(False).display_name
+        return self.env["ir.model"]._get(self._name).name
+
+    def _bti_may(self, action):
+        """Whether the current user may run ``action`` on this record now."""
+        self.ensure_one()
+        try:
+            self._bti_check_action(action)
+        except UserError:
+            return False
+        return True
+
     def _bti_check_action(self, action):
         """Refuse ``action`` on these records unless the current user has a
         role the action table allows in the record's state. The superuser
@@ -233,7 +309,9 @@ class BtiProtectedMixin(models.AbstractModel):
             _logger.error("No row for %s.%s in the action table", self._name, action)
             raise AccessError(_("This action is not allowed."))
         user = self.env.user
-        for record in self:
+        # sudo: the check reads states and roles, which a user who may not run
+        # the action may not be able to read; only a decision leaves.
+        for record in self.sudo():
             state = record._bti_action_state()
             in_state = [
                 roles for roles, states in rows if "*" in states or state in states
@@ -242,17 +320,19 @@ class BtiProtectedMixin(models.AbstractModel):
                 raise UserError(
                     _(
                         "This cannot be done on %(record)s in its present state.",
-                        record=record.display_name,
+                        record=record._bti_action_label(),
                     )
                 )
             roles = record._bti_action_roles(user)
             if not any(allowed & roles for allowed in in_state):
-                who = sorted({str(ROLE_LABELS[r]) for allowed in in_state for r in allowed})
+                lang = self.env.lang or "en_US"
+                names = {name for allowed in in_state for name in allowed}
+                who = sorted(ROLE_LABELS[name]._translate(lang) for name in names)
                 raise AccessError(
                     _(
                         "Only %(who)s may do this on %(record)s.",
                         who=", ".join(who),
-                        record=record.display_name,
+                        record=record._bti_action_label(),
                     )
                 )
         return True

@@ -11,7 +11,31 @@ class BtiService(models.Model):
 
     _name = "bti.service"
     _description = "BTI Service"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "bti.protected.mixin"]
+    # Configuration, kept by BTI administrators (their rights and rules decide
+    # who; the lists say what): every field but the computed count.
+    _bti_create_fields = frozenset(
+        {
+            "name",
+            "code",
+            "active",
+            "kind",
+            "guide_family",
+            "member_ids",
+            "leader_ids",
+            "email",
+            "phone",
+            "street",
+            "zip",
+            "city",
+            "may_open_cases",
+            "may_hold_baton",
+            "is_child_welfare",
+            "read_scope",
+            "info_category_ids",
+        }
+    )
+    _bti_write_fields = {"*": _bti_create_fields}
     _order = "name"
 
     name = fields.Char(required=True, tracking=True)

@@ -1,6 +1,5 @@
-from odoo import api, fields, models
-from odoo.osv import expression
-from odoo.tools import SQL
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .boolean_search import boolean_search
 
@@ -38,43 +37,33 @@ class ResPartner(models.Model):
         compute="_compute_bti_is_accessible", search="_search_bti_is_accessible"
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any("bti_confidential" in vals for vals in vals_list):
+            self._bti_refuse_confidential()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Only the system marks a person confidential (when a case names them),
+        # and nobody unmarks them: unmarked, every internal user would find the
+        # child by name.
+        if "bti_confidential" in vals and not self.env.su:
+            self._bti_refuse_confidential()
+        return super().write(vals)
+
+    def _bti_refuse_confidential(self):
+        raise UserError(
+            _("Whether a person is a BTI person is set by the system only.")
+        )
+
     def _bti_mark_confidential(self):
-        # Users of a case may not write partners; marking is part of creating
-        # the case. Partners of users (staff) stay visible as colleagues.
-        to_mark = self.sudo().filtered(
+        # sudo: users of a case may not write partners; marking is part of
+        # creating the case. Partners of users (staff) stay visible as colleagues.
+        to_mark_sudo = self.sudo().filtered(
             lambda p: not p.bti_confidential and not p.user_ids
         )
-        if to_mark:
-            to_mark.write({"bti_confidential": True})
-
-    @api.model
-    def _bti_accessible_partner_domain(self):
-        # The case ids first (one indexed query): PostgreSQL then plans the
-        # partner subquery with the real number of cases and looks them up by
-        # index, instead of scanning every case (the plan an id subquery got).
-        case_ids = self.env["bti.case"]._bti_accessible_case_ids()
-        if case_ids is None:
-            return expression.FALSE_DOMAIN
-        return [("id", "in", self._bti_partners_of_cases(case_ids))]
-
-    @api.model
-    def _bti_partners_of_cases(self, case_ids, partner_ids=None):
-        """SQL selecting the subjects and guardians of ``case_ids`` (among
-        ``partner_ids`` when given): one UNION subquery, which PostgreSQL
-        evaluates once per partner query as a hashed subplan."""
-        subject_filter = guardian_filter = SQL("")
-        if partner_ids is not None:
-            subject_filter = SQL(" AND subject_partner_id = ANY(%s)", partner_ids)
-            guardian_filter = SQL(" AND partner_id = ANY(%s)", partner_ids)
-        return SQL(
-            "(SELECT subject_partner_id FROM bti_case WHERE id = ANY(%s)%s"
-            " UNION SELECT partner_id FROM bti_case_guardian"
-            " WHERE case_id = ANY(%s)%s)",
-            case_ids,
-            subject_filter,
-            case_ids,
-            guardian_filter,
-        )
+        if to_mark_sudo:
+            to_mark_sudo.write({"bti_confidential": True})
 
     @api.depends_context("uid")
     @api.depends(
@@ -83,15 +72,15 @@ class ResPartner(models.Model):
     def _compute_bti_is_accessible(self):
         accessible = set()
         ids = [pid for pid in self.ids if isinstance(pid, int)]
-        case_ids = self.env["bti.case"]._bti_accessible_case_ids() if ids else None
+        policy = self.env["bti.access.policy"]
+        case_ids = policy._case_ids() if ids else None
         if case_ids is not None:
-            query = self._bti_partners_of_cases(case_ids, ids)
+            query = policy._partners_of_cases(case_ids, ids)
             accessible = {row[0] for row in self.env.execute_query(query)}
         for partner in self:
             partner.bti_is_accessible = partner.id in accessible
 
     @api.model
     def _search_bti_is_accessible(self, operator, value):
-        return boolean_search(
-            self, self._bti_accessible_partner_domain(), operator, value
-        )
+        domain = self.env["bti.access.policy"]._partner_domain()
+        return boolean_search(self, domain, operator, value)

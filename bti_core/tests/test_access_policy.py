@@ -9,10 +9,11 @@ change the policy, change the table first.
 """
 
 import csv
+import datetime
 import logging
 from collections import namedtuple
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
@@ -138,9 +139,10 @@ class BtiPolicyWorld(BtiCommon):
             service=cls.health,
             partner=Partner.create({"name": "Policy Child Charlie"}),
         )
-        # Opening the cases writes access-log rows to look at.
+        # Reading the cases writes access-log rows to look at.
+        cls.env.invalidate_all()
         for case in level2 | withdrawn:
-            case.with_user(cls.kg_teacher).read(["name"])
+            case.with_user(cls.kg_teacher).read(["name", "wondering"])
         cls.cases = {
             "level2_kindergarten": level2,
             "consent_withdrawn": withdrawn,
@@ -633,6 +635,41 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
             cells += 1
         _logger.info("Access policy: %s has_access cells checked", cells)
 
+    def test_40_allow_lists_refuse_every_other_field(self):
+        """A user who may write a record may still write only its allow-list:
+        every other field (states, links the system sets, stored computed
+        fields, flags) is refused, whatever its name."""
+        from ..models.bti_protected_mixin import MAIL_FIELDS
+
+        cells = 0
+        for row in self._rows(CASE_MODELS):
+            model = row["model"]
+            if row["write"] != "allow" or not hasattr(
+                self.env[model], "_bti_guard_state"
+            ):
+                continue
+            sample = self._sample(model, row["record"])
+            record = sample.record.with_user(self.role_users[row["role"]])
+            allowed = record._bti_allowed_write_fields(record._bti_guard_state())
+            for fname, field in record._fields.items():
+                if fname in allowed or fname in MAIL_FIELDS or fname == "id":
+                    continue
+                if field.type in ("properties", "properties_definition"):
+                    continue
+                value = forged_value(self.env, sample.record, fname)
+                error, _result = self._attempt(
+                    lambda r=record, f=fname, v=value: r.write({f: v})
+                )
+                with self.subTest(role=row["role"], model=model, field=fname):
+                    self.assertIsInstance(
+                        error,
+                        UserError,
+                        f"{self._who(row)} could write {fname} of {sample.label}",
+                    )
+                cells += 1
+        _logger.info("Access policy: %s fields outside the allow-lists refused", cells)
+        self.assertGreater(cells, 50)
+
     def test_31_withdrawal_ends_access_at_once(self):
         """In the same transaction as the withdrawal: no cached access survives it."""
         case = self.cases["level2_kindergarten"]
@@ -648,7 +685,144 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
         self.assertFalse(child.has_access("read"))
 
 
+def forged_value(env, record, fname):
+    """A value of ``record.fname`` that differs from the present one."""
+    field = record._fields[fname]
+    current = record.sudo()[fname]
+    if field.type == "boolean":
+        return not current
+    if field.type == "many2one":
+        other = (
+            env[field.comodel_name].sudo().search([("id", "!=", current.id)], limit=1)
+        )
+        return other.id
+    if field.type == "selection":
+        values = [value for value, _label in field._description_selection(env)]
+        return next(value for value in values if value != current)
+    if field.type in ("char", "text", "html"):
+        return "Forged"
+    if field.type == "date":
+        return "2020-01-01"
+    if field.type == "datetime":
+        return "2020-01-01 00:00:00"
+    if field.type in ("integer", "float", "monetary"):
+        return (current or 0) + 1
+    if field.type == "many2many":
+        other = (
+            env[field.comodel_name]
+            .sudo()
+            .search([("id", "not in", current.ids)], limit=1)
+        )
+        return [Command.set(other.ids)]
+    if field.type == "one2many":
+        return [Command.clear()]
+    if field.type == "binary":
+        return "Rm9yZ2Vk"
+    raise AssertionError(f"no forged value for {field}")
+
+
+# What a forged one2many update tries to set on the line.
+UPDATE_FIELDS = ("is_owner", "access_granted", "state", "holder_id", "case_id")
+
+
+def jsonable(value):
+    """``value`` with dates as the strings a client sends (recursively)."""
+    if isinstance(value, datetime.datetime):
+        return fields.Datetime.to_string(value)
+    if isinstance(value, datetime.date):
+        return fields.Date.to_string(value)
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    return value
+
+
+class BtiForgeMixin:
+    """The forge column: each item as the real user, refused or without effect."""
+
+    def _snapshot(self, record, fname):
+        record.invalidate_recordset()
+        value = record.sudo()[fname]
+        field = record._fields[fname]
+        if field.type in ("one2many", "many2many"):
+            lines = value.with_context(active_test=False)
+            return sorted(lines.ids), [
+                tuple(
+                    line.read([f for f in UPDATE_FIELDS if f in line._fields])[
+                        0
+                    ].items()
+                )
+                for line in lines.sudo()
+            ]
+        if field.type == "many2one":
+            return value.id
+        return value
+
+    def _forge_vals(self, row, sample, item):
+        """``(method, args, check)`` of one forge item."""
+        record = sample.record
+        if item.startswith("new."):
+            fname = item[4:]
+            vals = dict(
+                sample.create(), **{fname: forged_value(self.env, record, fname)}
+            )
+            return "create", [vals], fname
+        fname, _sep, command = item.partition(":")
+        if not command:
+            return (
+                "write",
+                [[record.id], {fname: forged_value(self.env, record, fname)}],
+                fname,
+            )
+        lines = record.sudo()[fname].with_context(active_test=False)
+        comodel = record._fields[fname].comodel_name
+        if command == "delete":
+            return (
+                "write",
+                [[record.id], {fname: [Command.delete(lines[:1].id)]}],
+                fname,
+            )
+        if command == "update":
+            line = lines[:1]
+            target = next(f for f in UPDATE_FIELDS if f in line._fields)
+            value = forged_value(self.env, line, target)
+            return (
+                "write",
+                [[record.id], {fname: [Command.update(line.id, {target: value})]}],
+                fname,
+            )
+        child = self._sample(comodel, row["record"])
+        vals = jsonable(dict(child.create() if child.create else {}))
+        vals.pop(record._fields[fname].inverse_name, None)
+        for system in ("state", "holder_id", "is_owner"):
+            if system in self.env[comodel]._fields and system not in vals:
+                vals[system] = forged_value(self.env, child.record, system)
+        return "write", [[record.id], {fname: [Command.create(vals)]}], fname
+
+    def _check_forge(self, row, sample):
+        items = (row.get("forge") or "").split()
+        for item in items:
+            method, args, fname = self._forge_vals(row, sample, item)
+            args = jsonable(args)
+            before = self._snapshot(sample.record, fname)
+            error, result = self._call_kw(row["model"], method, *args)
+            doing = f"{self._who(row)} forged {item} of {sample.label} over JSON-RPC"
+            if error:
+                continue
+            if method == "create":
+                created = self.env[row["model"]].sudo().browse(result)
+                forged = args[0][fname]
+                value = created[fname]
+                value = value.id if hasattr(value, "_name") else value
+                self.assertNotEqual(value, forged, doing)
+            else:
+                self.assertEqual(self._snapshot(sample.record, fname), before, doing)
+        return len(items)
+
+
 class BtiPolicyJsonRpcMixin(BtiJsonRpcMixin):
+    # The forge column (BtiForgeMixin) is tried in the same walk.
     """The read and write cells of a row through /web/dataset/call_kw."""
 
     def _check_rpc_read(self, row, sample):
@@ -715,11 +889,13 @@ class BtiPolicyJsonRpcMixin(BtiJsonRpcMixin):
 
 
 @tagged("post_install", "-at_install")
-class TestAccessPolicyJsonRpc(BtiPolicyJsonRpcMixin, BtiPolicyWorld, HttpCase):
+class TestAccessPolicyJsonRpc(
+    BtiForgeMixin, BtiPolicyJsonRpcMixin, BtiPolicyWorld, HttpCase
+):
     """The case-level rows of the table through /web/dataset/call_kw, as the user."""
 
     def test_jsonrpc(self):
-        cells = 0
+        cells = forged = 0
         for role, user in self.role_users.items():
             self.authenticate(user.login, user.login)
             for row in self._rows(CASE_MODELS):
@@ -730,4 +906,9 @@ class TestAccessPolicyJsonRpc(BtiPolicyJsonRpcMixin, BtiPolicyWorld, HttpCase):
                     cells += self._check_rpc_read(row, sample)
                     self._check_rpc_write(row, sample)
                     cells += 1
+                with self.subTest(
+                    role=role, model=row["model"], record=row["record"], forge=True
+                ):
+                    forged += self._check_forge(row, sample)
         _logger.info("Access policy: %s JSON-RPC calls checked", cells)
+        _logger.info("Access policy: %s forged values refused", forged)

@@ -90,11 +90,11 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
         error, _result = self._call_button(
             "bti.baton", "action_accept", [self.baton.id]
         )
-        self.assertEqual(error, USER_ERROR)
+        self.assertEqual(error, ACCESS_ERROR)
         error, _result = self._call_button(
             "bti.baton", "action_refuse", [self.baton.id]
         )
-        self.assertEqual(error, USER_ERROR)
+        self.assertEqual(error, ACCESS_ERROR)
         self.assertEqual(self._baton_state(), before)
 
     # ------------------------------------------------------------------
@@ -135,6 +135,7 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
         domain = [
             ("case_id", "=", self.case.id),
             ("user_id", "=", self.school_teacher.id),
+            ("model", "=", "bti.case"),
         ]
         logged = Log.search_count(domain)
         self.authenticate("school_teacher", "school_teacher")
@@ -142,7 +143,7 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
             "bti.case",
             "web_read",
             [self.case.id],
-            specification={"name": {}, "state": {}},
+            specification={"name": {}, "state": {}, "wondering": {}},
         )
         self.assertIsNone(error)
         self.assertEqual(result[0]["name"], self.case.name)
@@ -154,30 +155,33 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
         self.assertEqual(rows[0].service_id, self.school)
 
     def test_forged_context_does_not_skip_the_access_log(self):
-        """A client that sends the list marker in its context is logged all the
-        same: only the web client's list reads are not openings."""
+        """A client that forges the context (the old list marker, a label of
+        its own) is logged all the same: the context labels a row, it never
+        suppresses one."""
         Log = self.env["bti.access.log"]
         domain = [
             ("case_id", "=", self.case.id),
             ("user_id", "=", self.school_teacher.id),
+            ("model", "=", "bti.case"),
         ]
         logged = Log.search_count(domain)
         self.authenticate("school_teacher", "school_teacher")
-        forged = {"bti_no_access_log": True}
+        forged = {"bti_no_access_log": True, "bti_access_action": "nothing"}
         error, _result = self._call_kw(
-            "bti.case", "read", [self.case.id], ["name"], context=forged
+            "bti.case", "read", [self.case.id], ["name", "wondering"], context=forged
         )
         self.assertIsNone(error)
         error, _result = self._call_kw(
             "bti.case",
             "search_read",
             domain=[("id", "=", self.case.id)],
-            fields=["name"],
+            fields=["name", "subject_partner_id"],
             context=forged,
         )
         self.assertIsNone(error)
         self.env.invalidate_all()
         self.assertEqual(Log.search_count(domain), logged + 2)
+        self.assertEqual(set(Log.search(domain, limit=2).mapped("action")), {"read"})
 
     def test_participant_search_read_logs_access(self):
         """Integrations read with search_read: that opens the case too."""
@@ -185,6 +189,7 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
         domain = [
             ("case_id", "=", self.case.id),
             ("user_id", "=", self.school_teacher.id),
+            ("model", "=", "bti.case"),
         ]
         logged = Log.search_count(domain)
         self.authenticate("school_teacher", "school_teacher")
@@ -192,7 +197,7 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
             "bti.case",
             "search_read",
             domain=[("id", "=", self.case.id)],
-            fields=["name"],
+            fields=["name", "wondering"],
         )
         self.assertIsNone(error)
         self.assertEqual([row["id"] for row in result], [self.case.id])

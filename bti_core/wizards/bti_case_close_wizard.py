@@ -10,11 +10,12 @@ class BtiCaseCloseWizard(models.TransientModel):
         lambda self: self.env["bti.case"]._fields["close_reason"].selection,
         required=True,
     )
-    date = fields.Date(required=True, default=lambda self: self.env["bti.access.policy"]._today())
+    date = fields.Date(
+        required=True, default=lambda self: self.env["bti.access.policy"]._today()
+    )
     note = fields.Text()
 
     def action_confirm(self):
         self.ensure_one()
-        self.case_id._bti_check_may_manage()
         self.case_id._bti_close(self.reason, self.note, self.date)
         return {"type": "ir.actions.act_window_close"}

@@ -18,6 +18,7 @@ from odoo.tests import HttpCase, tagged
 # Helpers only: importing a class with test methods would run its tests again.
 from odoo.addons.bti_core.tests.test_access_policy import (
     ROLES,
+    BtiForgeMixin,
     BtiPolicyJsonRpcMixin,
     BtiPolicyOrmMixin,
     BtiPolicyWorld,
@@ -243,7 +244,7 @@ class StafettloggPolicyWorld(BtiPolicyWorld, StafettloggCommon):
             ["name", "description"],
             {
                 "date_target": fields.Date.to_string(
-                    fields.Date.today() + datetime.timedelta(days=90)
+                    self.env["bti.access.policy"]._today() + datetime.timedelta(days=90)
                 )
             },
             lambda: {
@@ -267,7 +268,8 @@ class StafettloggPolicyWorld(BtiPolicyWorld, StafettloggCommon):
                 "goal_id": goal.id,
                 "name": "Policy measure created",
                 "responsible_kind": "family",
-                "date_evaluation": fields.Date.today() + datetime.timedelta(days=30),
+                "date_evaluation": self.env["bti.access.policy"]._today()
+                + datetime.timedelta(days=30),
             },
             search_name=True,
         )
@@ -380,12 +382,12 @@ class TestStafettloggAccessPolicy(BtiPolicyOrmMixin, StafettloggPolicyWorld):
 
 @tagged("post_install", "-at_install")
 class TestStafettloggAccessPolicyJsonRpc(
-    BtiPolicyJsonRpcMixin, StafettloggPolicyWorld, HttpCase
+    BtiForgeMixin, BtiPolicyJsonRpcMixin, StafettloggPolicyWorld, HttpCase
 ):
     """The rows of the log's models through /web/dataset/call_kw, as the user."""
 
     def test_jsonrpc(self):
-        cells = 0
+        cells = forged = 0
         for role, user in self.role_users.items():
             self.authenticate(user.login, user.login)
             for row in self._rows(CONTENT_MODELS + CONFIG_MODELS):
@@ -396,4 +398,9 @@ class TestStafettloggAccessPolicyJsonRpc(
                     cells += self._check_rpc_read(row, sample)
                     self._check_rpc_write(row, sample)
                     cells += 1
+                with self.subTest(
+                    role=role, model=row["model"], record=row["record"], forge=True
+                ):
+                    forged += self._check_forge(row, sample)
         _logger.info("Stafettlogg access policy: %s JSON-RPC calls checked", cells)
+        _logger.info("Stafettlogg access policy: %s forged values refused", forged)

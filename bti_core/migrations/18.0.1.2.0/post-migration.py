@@ -1,0 +1,15 @@
+"""18.0.1.2.0: access by consent dates at query time.
+
+``bti.case.participant.access_granted`` is no longer stored (the policy
+compares the consent dates with the municipality's date when it is asked):
+drop the stale column, whose values would only mislead a reader of the
+database. Consents whose end is near get their reminder from the daily job.
+"""
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    cr.execute(
+        "ALTER TABLE bti_case_participant DROP COLUMN IF EXISTS access_granted"
+    )
