@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..rules import age as age_rules
 from .bti_access_logged import TECHNICAL_FIELDS
@@ -354,7 +355,7 @@ class BtiConsent(models.Model):
                         "The consent of case %(case)s ends on %(date)s: ask the "
                         "family for a new one",
                         case=case.name,
-                        date=consent.valid_until,
+                        date=format_date(self.env, consent.valid_until),
                     ),
                 )
         ending._bti_system_write({"date_reminded": today})

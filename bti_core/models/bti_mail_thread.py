@@ -1,4 +1,5 @@
-from odoo import _, api, fields, models
+from odoo import _, api, models
+from odoo.exceptions import ValidationError
 
 
 class BtiMailThread(models.AbstractModel):
@@ -8,6 +9,9 @@ class BtiMailThread(models.AbstractModel):
       and the family (the person and the guardians); a service that left the
       case can still be told so, explicitly. Anyone else, also an explicit
       recipient or a follower who lost access, is dropped.
+    * While the case carries a suspicion of violence or abuse, the family is
+      dropped too: nothing of the case reaches it until the child welfare
+      service or a leader lifts the mark.
     * Notification e-mails carry no content: a fixed text saying that
       something new is in case X, with a link; no subject of the author's, no
       attachments. The content stays behind the login and the record rules.
@@ -26,18 +30,45 @@ class BtiMailThread(models.AbstractModel):
         the case, and (on the case itself) the staff of every service that ever
         took part, so that a service that left can still be told so, kindly."""
         # sudo: the people of the case decide who may be mailed; only ids leave.
-        case = self._bti_mail_case().sudo()
-        family = set((case.subject_partner_id | case.guardian_ids.partner_id).ids)
+        case_sudo = self._bti_mail_case().sudo()
+        family = set(
+            (case_sudo.subject_partner_id | case_sudo.guardian_ids.partner_id).ids
+        )
         past_staff = set()
         if self._name == "bti.case":
-            participants = case.with_context(active_test=False).participant_ids
-            past_staff = set(participants.service_id.member_ids.partner_id.ids)
+            participants_sudo = case_sudo.with_context(
+                active_test=False
+            ).participant_ids
+            past_staff = set(participants_sudo.service_id.member_ids.partner_id.ids)
         return family, past_staff
 
-    def _bti_may_receive(self, partner, family, past_staff):
-        """Whether ``partner`` (a sudo record) may receive messages of ``self``."""
+    def _bti_family_silenced(self):
+        """Whether the case of these records carries a suspicion of violence or
+        abuse: then nothing of it reaches the family."""
+        # sudo: the flag of the case decides who is mailed; only a bool leaves.
+        return any(self._bti_mail_case().sudo().mapped("violence_suspicion"))
+
+    def _bti_check_family_reachable(self):
+        """Refuse to reach the family while the case carries the suspicion."""
+        # sudo: the flag and the reference of the case only.
+        for case_sudo in self._bti_mail_case().sudo():
+            if case_sudo.violence_suspicion:
+                raise ValidationError(
+                    _(
+                        "Case %s is marked with a suspicion of violence or abuse: "
+                        "nothing reaches the family (no invitation, notification "
+                        "or e-mail) until the child welfare service or a leader "
+                        "lifts the mark.",
+                        case_sudo.name,
+                    )
+                )
+
+    def _bti_may_receive(self, partner, family, past_staff, silenced=False):
+        """Whether ``partner`` (a sudo record) may receive messages of ``self``;
+        while ``silenced`` (a suspicion of violence or abuse), the family may not,
+        not even a member who is also staff."""
         if partner.id in family:
-            return True
+            return not silenced
         users = partner.user_ids.filtered(lambda u: not u.share)
         return bool(users) and (
             partner.id in past_staff
@@ -50,13 +81,14 @@ class BtiMailThread(models.AbstractModel):
         if not self or not partner_ids:
             return partner_ids
         family, past_staff = self._bti_people()
+        silenced = self._bti_family_silenced()
         # sudo: a recipient may be a child or guardian the poster's rights hide
         # in Contacts; only their users and ids are looked at.
-        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        partners_sudo = self.env["res.partner"].sudo().browse(partner_ids)
         return [
             partner.id
-            for partner in partners
-            if self._bti_may_receive(partner, family, past_staff)
+            for partner in partners_sudo
+            if self._bti_may_receive(partner, family, past_staff, silenced)
         ]
 
     def message_post(self, **kwargs):
@@ -78,6 +110,9 @@ class BtiMailThread(models.AbstractModel):
         if not self:
             return recipients
         family, _past_staff = self._bti_people()
+        # The suspicion of violence or abuse silences the family, whoever named
+        # or followed it (also a message posted before the mark, sent later).
+        silenced = family if self._bti_family_silenced() else set()
         # Explicit recipients were filtered when the message was posted.
         if msg_vals:
             explicit = set(msg_vals.get("partner_ids") or [])
@@ -86,12 +121,15 @@ class BtiMailThread(models.AbstractModel):
         return [
             data
             for data in recipients
-            if data["id"] in family
-            or data["id"] in explicit
-            or (
-                data.get("uid")
-                and not data.get("share")
-                and self._bti_user_may_read(data["uid"])
+            if data["id"] not in silenced
+            and (
+                data["id"] in family
+                or data["id"] in explicit
+                or (
+                    data.get("uid")
+                    and not data.get("share")
+                    and self._bti_user_may_read(data["uid"])
+                )
             )
         ]
 
@@ -133,23 +171,3 @@ class BtiMailThread(models.AbstractModel):
             "There is something new in this BTI case. Log in to read it: the content "
             "is not sent by e-mail."
         )
-
-
-class MailMail(models.Model):
-    _inherit = "mail.mail"
-
-    bti_content_free = fields.Boolean(
-        help="Technical: a BTI notification; its attachments are never sent."
-    )
-
-    def _prepare_outgoing_list(
-        self, mail_server=False, recipients_follower_status=None
-    ):
-        emails = super()._prepare_outgoing_list(
-            mail_server=mail_server,
-            recipients_follower_status=recipients_follower_status,
-        )
-        if self.bti_content_free:
-            for email in emails:
-                email["attachments"] = []
-        return emails

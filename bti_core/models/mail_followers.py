@@ -38,11 +38,11 @@ class MailFollowers(models.Model):
     @api.depends_context("uid")
     def _compute_bti_is_accessible(self):
         # sudo: the policy domain is applied explicitly, not through the rules.
-        accessible = self.sudo().search(
+        accessible_sudo = self.sudo().search(
             expression.AND([[("id", "in", self.ids)], self._bti_accessible_domain()])
         )
         for follower in self:
-            follower.bti_is_accessible = follower in accessible
+            follower.bti_is_accessible = follower in accessible_sudo
 
     @api.model
     def _search_bti_is_accessible(self, operator, value):

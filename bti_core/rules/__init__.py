@@ -2,4 +2,3 @@
 
 from . import age
 from . import dates
-from . import national_id

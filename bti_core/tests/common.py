@@ -5,7 +5,36 @@ from odoo.tests import TransactionCase, new_test_user
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from ..rules import national_id
+from ..models.bti_access_log import REQUEST_STATE
+
+# Weights of the two modulo-11 control digits of a Norwegian national identity number.
+WEIGHTS_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+WEIGHTS_K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def _control_digit(digits, weights):
+    """The modulo-11 control digit of ``digits`` (None: no digit exists)."""
+    control = (11 - sum(d * w for d, w in zip(digits, weights, strict=True))) % 11
+    return None if control == 10 else control
+
+
+def make_national_id(birth_date, individual, d_number=False, h_number=False):
+    """A valid, fictional national identity number for ``birth_date``: the first
+    individual number from ``individual`` on for which both control digits exist
+    (``individual`` also chooses the century: 500-999 for births from 2000).
+    A D-number adds 40 to the day, an H-number 40 to the month."""
+    day = birth_date.day + (40 if d_number else 0)
+    month = birth_date.month + (40 if h_number else 0)
+    for number in range(individual, individual + 20):
+        base = f"{day:02d}{month:02d}{birth_date.year % 100:02d}{number:03d}"
+        digits = [int(ch) for ch in base]
+        k1 = _control_digit(digits, WEIGHTS_K1)
+        if k1 is None:
+            continue
+        k2 = _control_digit(digits + [k1], WEIGHTS_K2)
+        if k2 is not None:
+            return f"{base}{k1}{k2}"
+    raise AssertionError(f"no valid number for {birth_date} from {individual}")
 
 
 class BtiCommon(TransactionCase):
@@ -92,7 +121,19 @@ class BtiCommon(TransactionCase):
         cls.child_birth_date = datetime.date.today().replace(
             year=datetime.date.today().year - 5
         )
-        cls.child_national_id = national_id.make(cls.child_birth_date, 512)
+        cls.child_national_id = make_national_id(cls.child_birth_date, 512)
+
+    def setUp(self):
+        super().setUp()
+        # Each test is a request of its own for the access log, which writes
+        # one row per (user, case, model, action) and request.
+        self._new_request()
+
+    def _new_request(self):
+        """Start what a new request starts with: an empty ORM cache (one per
+        request; in a test all users share one) and no access-log row yet."""
+        self.env.invalidate_all()
+        self.env.cr.cache.pop(REQUEST_STATE, None)
 
     # ------------------------------------------------------------------
     # Builders: each runs as the user who would do it in the application.

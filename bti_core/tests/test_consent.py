@@ -3,7 +3,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -14,7 +14,7 @@ from .common import BtiCommon
 class TestConsent(BtiCommon):
     def setUp(self):
         super().setUp()
-        self.today = fields.Date.context_today(self.env["bti.consent"])
+        self.today = self.env["bti.access.policy"]._today()
 
     def _family_case(self, birth_date=None, **vals):
         """A case whose mother has parental responsibility and whose father has not."""

@@ -10,6 +10,4 @@ database. Consents whose end is near get their reminder from the daily job.
 def migrate(cr, version):
     if not version:
         return
-    cr.execute(
-        "ALTER TABLE bti_case_participant DROP COLUMN IF EXISTS access_granted"
-    )
+    cr.execute("ALTER TABLE bti_case_participant DROP COLUMN IF EXISTS access_granted")
