@@ -33,8 +33,9 @@
         "views/bti_case_views.xml",
         "views/bti_stafettlogg_menus.xml",
     ],
-    # The access policy table: read by the tests, not loaded as data.
-    "oca_data_manual": ["security/access_policy.csv"],
+    # The policy tables: read by the tests and the action checks, not loaded
+    # as data.
+    "oca_data_manual": ["security/access_policy.csv", "security/action_policy.csv"],
     "demo": [
         "demo/bti_measure_catalogue_demo.xml",
         "demo/bti_stafettlogg_demo.xml",

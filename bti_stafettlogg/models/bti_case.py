@@ -1,17 +1,16 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.bti_core.models.bti_case import _TRANSITION
+from odoo.addons.bti_core.models.bti_case import CASE_UNLOGGED_FIELDS
 
 from .bti_measure import OPEN_STATES
 
-# The stafettholder's appointments: written through the duty actions only.
-DUTY_FIELDS = {
-    "bti_log_keeper_id",
-    "bti_watcher_id",
-    "bti_contact_id",
-    "bti_next_evaluation_date",
+# The duty action of each appointment (bti_stafettlogg/security/action_policy.csv).
+APPOINT_ACTIONS = {
+    "log_keeper": "action_bti_appoint_log_keeper",
+    "watcher": "action_bti_appoint_watcher",
+    "contact": "action_bti_be_contact",
 }
 
 
@@ -19,6 +18,13 @@ class BtiCase(models.Model):
     """The stafettlogg of a case, and the stafettholder's duties as actions."""
 
     _inherit = "bti.case"
+    # Who has which duty, and the archive's bookkeeping (bti.access.logged).
+    _bti_unlogged_fields = CASE_UNLOGGED_FIELDS | {
+        "bti_log_keeper_id",
+        "bti_watcher_id",
+        "bti_contact_id",
+        "bti_next_evaluation_date",
+    }
 
     log_entry_ids = fields.One2many("bti.log.entry", "case_id", string="Log Entries")
     goal_ids = fields.One2many("bti.goal", "case_id", string="Goals")
@@ -69,7 +75,7 @@ class BtiCase(models.Model):
         ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
         counts = {}
         if ids:
-            today = fields.Date.context_today(self)
+            today = self.env["bti.access.policy"]._today()
             parts = []
             for key, model, domain in (
                 ("entries", "bti.log.entry", [("state", "=", "published")]),
@@ -128,25 +134,6 @@ class BtiCase(models.Model):
             case.archive_sha256 = archive.sha256
             case.archive_date = archive.date
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                for fname in DUTY_FIELDS:
-                    vals.pop(fname, None)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if (
-            DUTY_FIELDS & set(vals)
-            and not self.env.su
-            and self.env.context.get("bti_transition") is not _TRANSITION
-        ):
-            raise UserError(
-                _("The stafettholder appoints through the actions of the case.")
-            )
-        return super().write(vals)
-
     # ------------------------------------------------------------------
     # Rules of the log
     # ------------------------------------------------------------------
@@ -163,12 +150,11 @@ class BtiCase(models.Model):
     def _bti_check_log_open(self):
         """A stafettlogg is opened only after consent."""
         for case in self:
-            if not case._bti_valid_consents():
+            if not self.env["bti.access.policy"]._valid_consents(case):
                 raise UserError(
                     _(
                         "The stafettlogg of case %s is opened only after consent: "
-                        "record "
-                        "the family's consent first.",
+                        "record the family's consent first.",
                         case.name,
                     )
                 )
@@ -176,7 +162,8 @@ class BtiCase(models.Model):
     def _bti_author_service_ids(self, user=None):
         """Ids of the services through which ``user`` writes in this case: theirs,
         taking part with access."""
-        services = self._bti_access_services(user) or self.env["bti.service"]
+        policy = self.env["bti.access.policy"]
+        services = policy._services(user) or self.env["bti.service"]
         return (self._bti_taking_part_services() & services).ids
 
     def _bti_service_has_access(self, service):
@@ -250,8 +237,8 @@ class BtiCase(models.Model):
         for case in self:
             # sudo: the archive copy is the complete log, whatever the closer may
             # read; only the owning service's leaders read it (bti.log.archive).
-            report = self.env["ir.actions.report"].sudo()
-            content, kind = report._render_qweb_pdf(
+            report_sudo = self.env["ir.actions.report"].sudo()
+            content, kind = report_sudo._render_qweb_pdf(
                 "bti_stafettlogg.action_report_stafettlogg", res_ids=case.ids
             )
             mimetype = "application/pdf" if kind == "pdf" else "text/html"
@@ -266,55 +253,74 @@ class BtiCase(models.Model):
     # ------------------------------------------------------------------
     # The stafettholder's duties, each one action
     # ------------------------------------------------------------------
-    def _bti_open(
-        self, model, name, context=None, view_mode="form", target="current", domain=None
-    ):
+    def _bti_open(self, xml_id, context=None, domain=None):
+        """The window action ``xml_id``, opened on this case."""
         self.ensure_one()
-        action = {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": model,
-            "view_mode": view_mode,
-            "target": target,
-            "context": {"default_case_id": self.id, **(context or {})},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action["context"] = {"default_case_id": self.id, **(context or {})}
         if domain is not None:
             action["domain"] = domain
         return action
 
-    def _bti_check_duty(self):
+    def _bti_check_duty(self, action):
+        """The stafettholder's duty ``action`` (the action table says who and
+        when), on a log that is not closed."""
+        self._bti_check_action(action)
         self._bti_check_log_writable()
-        self._bti_check_may_manage()
 
     def action_bti_summon_meeting(self):
         """Summon a cross-disciplinary meeting."""
-        self._bti_check_duty()
+        self._bti_check_duty("action_bti_summon_meeting")
         self._bti_check_log_open()
         return self._bti_open(
-            "bti.meeting", _("Summon Meeting"), {"default_kind": "cooperation"}
+            "bti_stafettlogg.action_bti_meeting_summon", {"default_kind": "cooperation"}
         )
 
     def action_bti_summon_adhoc_meeting(self):
         """Summon an ad hoc meeting."""
-        self._bti_check_duty()
+        self._bti_check_duty("action_bti_summon_adhoc_meeting")
         self._bti_check_log_open()
         return self._bti_open(
-            "bti.meeting", _("Summon Ad Hoc Meeting"), {"default_kind": "ad_hoc"}
+            "bti_stafettlogg.action_bti_meeting_summon_adhoc",
+            {"default_kind": "ad_hoc"},
         )
 
     def action_bti_invite_family(self):
         """Involve the child and the parents: a meeting with the family invited."""
-        self._bti_check_duty()
+        self._bti_check_duty("action_bti_invite_family")
         self._bti_check_log_open()
+        self._bti_check_family_reachable()
         # sudo: the family's partner ids, to preset the invitation.
-        family = self.sudo().guardian_ids.filtered("parental_responsibility").partner_id
-        if self.subject_kind == "youth":
-            family |= self.sudo().subject_partner_id
+        case_sudo = self.sudo()
+        family = case_sudo.guardian_ids.filtered("parental_responsibility").partner_id
+        if case_sudo.subject_kind == "youth":
+            family |= case_sudo.subject_partner_id
         return self._bti_open(
-            "bti.meeting",
-            _("Invite the Child and the Parents"),
+            "bti_stafettlogg.action_bti_meeting_invite_family",
             {"default_kind": "cooperation", "default_family_partner_ids": family.ids},
         )
+
+    def _bti_violence_suspicion_changed(self):
+        """A suspicion of violence or abuse takes the family off the calendar
+        events of the planned meetings at once, without a word to them: no
+        later change of time or place reaches them. Once the mark is lifted,
+        sending the invitations again invites the family."""
+        res = super()._bti_violence_suspicion_changed()
+        for case in self.filtered("violence_suspicion"):
+            # sudo: the system takes the family off the (private) events of the
+            # case's meetings, which the one who marked may not attend.
+            case_sudo = case.sudo()
+            family = case_sudo.subject_partner_id | case_sudo.guardian_ids.partner_id
+            meetings_sudo = case_sudo.meeting_ids.filtered(
+                lambda m: m.state in ("draft", "invited") and m.calendar_event_id
+            )
+            for event_sudo in meetings_sudo.calendar_event_id:
+                invited = event_sudo.partner_ids & family
+                if invited:
+                    event_sudo.with_context(no_mail_to_attendees=True).write(
+                        {"partner_ids": [Command.unlink(p.id) for p in invited]}
+                    )
+        return res
 
     def _bti_next_meeting(self):
         self.ensure_one()
@@ -326,73 +332,68 @@ class BtiCase(models.Model):
 
     def action_bti_set_agenda(self):
         """Set the agenda of the next meeting (or of a new one)."""
-        self._bti_check_duty()
+        self._bti_check_duty("action_bti_set_agenda")
         meeting = self._bti_next_meeting()
         if not meeting:
             return self.action_bti_summon_meeting()
         action = self._bti_open(
-            "bti.meeting", _("Set the Agenda"), {"bti_focus": "agenda"}
+            "bti_stafettlogg.action_bti_meeting_agenda", {"bti_focus": "agenda"}
         )
         action["res_id"] = meeting.id
         return action
 
     def action_bti_chair_meeting(self):
         """Chair the next meeting and write its minutes."""
-        self._bti_check_duty()
+        self._bti_check_duty("action_bti_chair_meeting")
         meeting = self._bti_next_meeting()
         if not meeting:
             raise UserError(_("Case %s has no planned meeting to chair.", self.name))
         action = self._bti_open(
-            "bti.meeting", _("Chair and Write the Minutes"), {"bti_focus": "minutes"}
+            "bti_stafettlogg.action_bti_meeting_chair", {"bti_focus": "minutes"}
         )
         action["res_id"] = meeting.id
         return action
 
     def action_bti_introduce_party(self):
         """Introduce a new party: a service joins (it needs consent)."""
-        self._bti_check_duty()
-        return self._bti_open(
-            "bti.case.participant",
-            _("Introduce a New Party"),
-            target="new",
-        )
+        self._bti_check_duty("action_bti_introduce_party")
+        return self._bti_open("bti_stafettlogg.action_bti_introduce_party")
 
     def action_bti_release_party(self):
         """Tell a party, kindly, that it is no longer needed."""
-        self._bti_check_duty()
-        return self._bti_open(
-            "bti.party.release.wizard", _("Release a Party"), target="new"
-        )
+        self._bti_check_duty("action_bti_release_party")
+        return self._bti_open("bti_stafettlogg.action_bti_party_release_wizard")
 
     def action_bti_keep_log(self):
         """Write in the log."""
+        self._bti_check_action("action_bti_keep_log")
         self._bti_check_log_writable()
         self._bti_check_log_open()
-        return self._bti_open("bti.log.entry", _("New Log Entry"))
+        return self._bti_open("bti_stafettlogg.action_bti_log_entry_new")
 
-    def _bti_open_appoint(self, role, name):
-        self._bti_check_duty()
+    def _bti_open_appoint(self, role):
+        self._bti_check_duty(APPOINT_ACTIONS[role])
         return self._bti_open(
-            "bti.case.appoint.wizard", name, {"default_role": role}, target="new"
+            f"bti_stafettlogg.action_bti_case_appoint_{role}", {"default_role": role}
         )
 
     def action_bti_appoint_log_keeper(self):
         """See that someone keeps the log."""
-        return self._bti_open_appoint("log_keeper", _("Who Keeps the Log"))
+        return self._bti_open_appoint("log_keeper")
 
     def action_bti_appoint_watcher(self):
         """Appoint someone to watch the child's development."""
-        return self._bti_open_appoint("watcher", _("Who Watches the Development"))
+        return self._bti_open_appoint("watcher")
 
     def action_bti_be_contact(self):
         """Be the contact person of the family."""
-        self._bti_check_duty()
+        self._bti_check_duty("action_bti_be_contact")
         self._bti_appoint("contact", self.env.user)
         return True
 
     def _bti_appoint(self, role, user, note=False):
         self.ensure_one()
-        self._bti_check_duty()
+        self._bti_check_duty(APPOINT_ACTIONS[role])
         field = {
             "log_keeper": "bti_log_keeper_id",
             "watcher": "bti_watcher_id",
@@ -401,13 +402,13 @@ class BtiCase(models.Model):
         if user and not self._bti_user_takes_part(user):
             raise UserError(
                 _(
-                    "%(user)s does not work in a service taking part in case %(case)s "
-                    "with consent.",
+                    "%(user)s does not work in a service taking part "
+                    "in case %(case)s with consent.",
                     user=user.name,
                     case=self.name,
                 )
             )
-        self._bti_write_duty({field: user.id})
+        self._bti_system_write({field: user.id})
         if user and user != self.env.user:
             summary = {
                 "log_keeper": _("Keep the stafettlogg of case %s", self.name),
@@ -426,50 +427,40 @@ class BtiCase(models.Model):
             )
         return True
 
-    def _bti_write_duty(self, vals):
-        return self.with_context(bti_transition=_TRANSITION).write(vals)
-
     def _bti_user_takes_part(self, user):
         return user in self._bti_taking_part_services().member_ids
 
     def action_view_log(self):
         self.ensure_one()
+        self._bti_check_action("action_view_log")
         return self._bti_open(
-            "bti.log.entry",
-            _("Stafettlogg"),
-            view_mode="list,form",
-            domain=[("case_id", "=", self.id)],
+            "bti_stafettlogg.action_bti_log_entry", domain=[("case_id", "=", self.id)]
         )
 
     def action_view_goals(self):
         self.ensure_one()
+        self._bti_check_action("action_view_goals")
         return self._bti_open(
-            "bti.goal",
-            _("Goals"),
-            view_mode="list,form",
-            domain=[("case_id", "=", self.id)],
+            "bti_stafettlogg.action_bti_goal", domain=[("case_id", "=", self.id)]
         )
 
     def action_view_measures(self):
         self.ensure_one()
+        self._bti_check_action("action_view_measures")
         return self._bti_open(
-            "bti.measure",
-            _("Measures"),
-            view_mode="list,kanban,form",
-            domain=[("case_id", "=", self.id)],
+            "bti_stafettlogg.action_bti_measure", domain=[("case_id", "=", self.id)]
         )
 
     def action_view_meetings(self):
         self.ensure_one()
+        self._bti_check_action("action_view_meetings")
         return self._bti_open(
-            "bti.meeting",
-            _("Meetings"),
-            view_mode="list,calendar,form",
-            domain=[("case_id", "=", self.id)],
+            "bti_stafettlogg.action_bti_meeting", domain=[("case_id", "=", self.id)]
         )
 
     def action_print_stafettlogg(self):
         self.ensure_one()
+        self._bti_check_action("action_print_stafettlogg")
         return self.env.ref("bti_stafettlogg.action_report_stafettlogg").report_action(
             self
         )

@@ -10,6 +10,12 @@ class BtiDevelopmentArea(models.Model):
     _name = "bti.development.area"
     _description = "BTI Development Area"
     _order = "sequence, id"
+    _inherit = ["bti.protected.mixin"]
+    # What the administrators keep (their access rights allow nobody else to write).
+    _bti_create_fields = frozenset(
+        {"name", "code", "sequence", "description", "active"}
+    )
+    _bti_write_fields = {"*": _bti_create_fields}
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)

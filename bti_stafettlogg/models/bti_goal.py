@@ -1,5 +1,16 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+
+from .bti_log_content_mixin import (
+    CONTENT_CREATE_FIELDS,
+    CONTENT_UNLOGGED_FIELDS,
+    CONTENT_WRITE_FIELDS,
+)
+
+# What a user writes in an open goal; a reached or dropped goal is a record
+# (only its place in the list moves). Its status changes through its buttons.
+GOAL_FIELDS = frozenset(
+    {"name", "description", "area_id", "date_target", "sequence", "measure_ids"}
+)
 
 
 class BtiGoal(models.Model):
@@ -9,6 +20,12 @@ class BtiGoal(models.Model):
     _description = "BTI Goal"
     _inherit = ["bti.log.content.mixin", "mail.activity.mixin"]
     _order = "state_sequence, sequence, id"
+    _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS | {"state_sequence"}
+    _bti_create_fields = CONTENT_CREATE_FIELDS | GOAL_FIELDS
+    _bti_write_fields = {
+        "*": frozenset({"sequence"}),
+        "open": CONTENT_WRITE_FIELDS | GOAL_FIELDS,
+    }
 
     name = fields.Char(string="Goal", required=True, tracking=True)
     description = fields.Html(sanitize=True)
@@ -53,28 +70,17 @@ class BtiGoal(models.Model):
 
     def _bti_set_state(self, state, note=False):
         self.case_id._bti_check_log_writable()
-        self._bti_transition_write({"state": state, "state_note": note})
+        self._bti_system_write({"state": state, "state_note": note})
         return True
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            # A goal starts open; only its buttons change the status.
-            for vals in vals_list:
-                vals.pop("state", None)
-                vals.pop("state_note", None)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if {"state", "state_note"} & set(vals) and not self._bti_in_transition():
-            raise UserError(_("The status of a goal changes through its buttons."))
-        return super().write(vals)
-
     def action_reached(self):
+        self._bti_check_action("action_reached")
         return self._bti_set_state("reached")
 
     def action_drop(self):
+        self._bti_check_action("action_drop")
         return self._bti_set_state("dropped")
 
     def action_reopen(self):
+        self._bti_check_action("action_reopen")
         return self._bti_set_state("open")

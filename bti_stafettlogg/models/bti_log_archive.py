@@ -4,6 +4,8 @@ import hashlib
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.bti_core.models.bti_access_logged import TECHNICAL_FIELDS
+
 
 class BtiLogArchive(models.Model):
     """The archive copy of a closed case's stafettlogg: the complete log as a
@@ -16,7 +18,24 @@ class BtiLogArchive(models.Model):
 
     _name = "bti.log.archive"
     _description = "BTI Stafettlogg Archive Copy"
+    _inherit = ["bti.protected.mixin", "bti.access.logged"]
     _order = "date desc, id desc"
+    # The copy itself (and why the case closed) is content; where and when it
+    # was filed is not (bti.access.logged). The file is logged when
+    # downloaded (ir.attachment).
+    _bti_unlogged_fields = TECHNICAL_FIELDS | {
+        "date",
+        "user_id",
+        "document_name",
+        "mimetype",
+        "sha256",
+        "size",
+        "reference",
+    }
+    # Made by the system when the case closes; a leader only fills in where the
+    # municipal archive keeps it.
+    _bti_create_fields = frozenset()
+    _bti_write_fields = {"*": frozenset({"reference"})}
 
     case_id = fields.Many2one(
         "bti.case", required=True, readonly=True, ondelete="restrict", index=True
@@ -64,6 +83,7 @@ class BtiLogArchive(models.Model):
         )
 
     def write(self, vals):
+        # Not even the system changes the copy: it is what was archived.
         if set(vals) - {"reference"}:
             raise UserError(_("The archive copy of a stafettlogg cannot be changed."))
         return super().write(vals)

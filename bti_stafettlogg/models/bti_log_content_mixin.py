@@ -1,15 +1,22 @@
 from odoo import _, api, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
-# Fields the system may still write on content of a closed case (chatter).
-SYSTEM_FIELDS = {
-    "message_main_attachment_id",
-    "message_follower_ids",
-    "activity_ids",
+from odoo.addons.bti_core.models.bti_access_logged import TECHNICAL_FIELDS
+from odoo.addons.bti_core.models.bti_protected_mixin import MAIL_FIELDS
+
+# What a user sets on every part of the log when writing it. The author and
+# the author's service are the system's (_bti_prepare_create_vals); content
+# never moves to another case.
+CONTENT_CREATE_FIELDS = frozenset({"case_id", "visibility", "info_category_id"})
+CONTENT_WRITE_FIELDS = frozenset({"visibility", "info_category_id"})
+# Who wrote it, for whom (bti.access.logged): what decides access, not
+# content. Each part of the log adds its own.
+CONTENT_UNLOGGED_FIELDS = TECHNICAL_FIELDS | {
+    "author_id",
+    "author_service_id",
+    "visibility",
+    "info_category_id",
 }
-# Context token of the transitions of log content (publishing, status
-# changes): an RPC client can send any context, but not this object.
-_TRANSITION = object()
 
 
 class BtiLogContentMixin(models.AbstractModel):
@@ -20,11 +27,22 @@ class BtiLogContentMixin(models.AbstractModel):
     * a log is opened only after consent: nothing is written into a case
       without a given, valid consent;
     * the log of a closed case is read-only.
+
+    Which fields a user sets and changes, per state, is each model's
+    allow-list (bti.protected.mixin); who runs its actions is the action
+    table, security/action_policy.csv. The author of a record has the
+    ``author`` role there.
     """
 
     _name = "bti.log.content.mixin"
     _description = "BTI Stafettlogg Content"
-    _inherit = ["bti.case.content.mixin", "bti.mail.thread", "bti.access.logged"]
+    _inherit = [
+        "bti.case.content.mixin",
+        "bti.mail.thread",
+        "bti.access.logged",
+        "bti.protected.mixin",
+    ]
+    _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS
 
     # Many2one labels are read with sudo (web_read): the label names the
     # content only for a user who may read it; everyone else gets a neutral one.
@@ -43,34 +61,19 @@ class BtiLogContentMixin(models.AbstractModel):
     def _bti_neutral_label(self):
         return "{} #{}".format(self._description, self.id or "")
 
-    # Opening one record of the log (its form) is an opening of the case in the
-    # access log; lists are not (web_search_read reads many).
-    def web_read(self, specification):
-        result = super().web_read(specification)
-        # An empty specification reads nothing: the label of a many2one
-        # (web_read of the co-record), which may be one the user cannot read.
-        if len(self) == 1 and specification and not self._bti_is_listing():
-            self.env["bti.access.log"]._log(
-                self.case_id, "read", detail=f"{self._description} #{self.id}"
-            )
-        return result
-
-    web_read._readonly = False
-
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _bti_prepare_create_vals(self, vals_list):
+        super()._bti_prepare_create_vals(vals_list)
         for vals in vals_list:
-            if not self.env.su:
+            if not (self.env.su and vals.get("author_id")):
+                # The author is who writes; only the system (data) names another.
                 vals["author_id"] = self.env.uid
-            if not vals.get("case_id"):
+            case_id = vals.get("case_id") or self.env.context.get("default_case_id")
+            if not case_id or (self.env.su and vals.get("author_service_id")):
                 continue
-            case = self.env["bti.case"].browse(vals["case_id"])
-            given = vals.get("author_service_id")
-            if given and (self.env.su or given in case._bti_author_service_ids()):
-                continue
-            # The service through which the author takes part in this case
-            # (the field's default only knows the case from the context); a
-            # service the author does not write through is never taken.
+            case = self.env["bti.case"].browse(case_id)
+            # The service through which the author takes part in this case (the
+            # field's default only knows the case from the context).
             service_id = case._bti_access_service_for(self.env.user).get(case.id)
             if service_id:
                 vals["author_service_id"] = service_id
@@ -80,29 +83,22 @@ class BtiLogContentMixin(models.AbstractModel):
                 raise AccessError(
                     _("Only a participating service writes into this stafettlogg.")
                 )
-            else:
-                vals.pop("author_service_id", None)
+
+    @api.model_create_multi
+    def create(self, vals_list):
         records = super().create(vals_list)
         records.case_id._bti_check_log_writable()
         records.case_id._bti_check_log_open()
         return records
 
-    def _bti_transition_write(self, vals):
-        """Write fields that only the transitions (the buttons) may write."""
-        return self.with_context(bti_log_transition=_TRANSITION).write(vals)
-
-    def _bti_in_transition(self):
-        return self.env.context.get("bti_log_transition") is _TRANSITION
-
     def write(self, vals):
-        if set(vals) - SYSTEM_FIELDS:
+        if set(vals) - MAIL_FIELDS:
             self.case_id._bti_check_log_writable()
-        if {"author_id", "author_service_id"} & set(vals) and not self.env.su:
-            raise UserError(
-                _("The author of content in the stafettlogg does not change.")
-            )
-        if "case_id" in vals and any(rec.case_id.id != vals["case_id"] for rec in self):
-            raise UserError(
-                _("Content of the stafettlogg cannot be moved to another case.")
-            )
         return super().write(vals)
+
+    def _bti_record_roles(self, user):
+        roles = super()._bti_record_roles(user)
+        # sudo: who wrote it decides a role; only the comparison leaves.
+        if self.sudo().author_id == user:
+            roles.add("author")
+        return roles

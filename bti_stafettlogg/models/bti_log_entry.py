@@ -2,7 +2,11 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
-from .bti_log_content_mixin import SYSTEM_FIELDS
+from .bti_log_content_mixin import (
+    CONTENT_CREATE_FIELDS,
+    CONTENT_UNLOGGED_FIELDS,
+    CONTENT_WRITE_FIELDS,
+)
 
 KINDS = [
     ("note", "Note"),
@@ -14,6 +18,21 @@ KINDS = [
     ("message", "Message"),
     ("family", "The family's own contribution"),
 ]
+# What the author writes in a draft. State, publication date, author and the
+# correction flag are the system's; a published entry is never changed.
+ENTRY_FIELDS = frozenset(
+    {
+        "date",
+        "kind",
+        "subject",
+        "body",
+        "child_voice",
+        "family_partner_id",
+        "attachment_ids",
+        "meeting_id",
+        "measure_id",
+    }
+)
 
 
 class BtiLogEntry(models.Model):
@@ -28,6 +47,18 @@ class BtiLogEntry(models.Model):
     _description = "BTI Log Entry"
     _inherit = ["bti.log.content.mixin"]
     _order = "date desc, id desc"
+    # When, what kind, and the links between entries (bti.access.logged).
+    _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS | {
+        "date",
+        "kind",
+        "published_date",
+        "is_corrected",
+    }
+    # The entry a correction corrects is chosen when it is written.
+    _bti_create_fields = CONTENT_CREATE_FIELDS | ENTRY_FIELDS | {"corrects_id"}
+    _bti_write_fields = {"draft": CONTENT_WRITE_FIELDS | ENTRY_FIELDS}
+    # Published, it is never changed: a correction is a new entry.
+    _bti_frozen_states = frozenset({"published"})
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     kind = fields.Selection(KINDS, required=True, default="note", tracking=True)
@@ -133,8 +164,8 @@ class BtiLogEntry(models.Model):
             if original.state != "published":
                 raise ValidationError(
                     _(
-                        "Only a published entry can be corrected; edit the draft "
-                        "instead."
+                        "Only a published entry can be corrected; "
+                        "edit the draft instead."
                     )
                 )
             if original == entry:
@@ -143,9 +174,9 @@ class BtiLogEntry(models.Model):
     @api.constrains("family_partner_id", "kind", "case_id")
     def _check_family_partner(self):
         for entry in self.filtered("family_partner_id"):
-            case = entry.case_id.sudo()  # sudo: compares partner ids only
+            case_sudo = entry.case_id.sudo()  # sudo: compares partner ids only
             if entry.family_partner_id not in (
-                case.subject_partner_id | case.guardian_ids.partner_id
+                case_sudo.subject_partner_id | case_sudo.guardian_ids.partner_id
             ):
                 raise ValidationError(
                     _(
@@ -171,35 +202,11 @@ class BtiLogEntry(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                # Entries start as drafts of their author; publishing is an action.
-                vals.pop("state", None)
-                vals.pop("published_date", None)
         entries = super().create(vals_list)
         entries._bti_claim_attachments()
         return entries
 
     def write(self, vals):
-        if set(vals) - SYSTEM_FIELDS and not self._bti_in_transition():
-            if {"state", "published_date", "author_id", "author_service_id"} & set(
-                vals
-            ):
-                raise UserError(
-                    _(
-                        "A log entry is published with “Publish”; its author does not "
-                        "change."
-                    )
-                )
-            published = self.filtered(lambda e: e.state == "published")
-            if published:
-                raise UserError(
-                    _(
-                        "A published log entry cannot be changed. Write a correction: "
-                        "a "
-                        "new entry that points to this one."
-                    )
-                )
         res = super().write(vals)
         if "attachment_ids" in vals:
             self._bti_claim_attachments()
@@ -210,8 +217,8 @@ class BtiLogEntry(models.Model):
         if self.filtered(lambda e: e.state == "published"):
             raise UserError(
                 _(
-                    "A published log entry cannot be deleted. Write a correction "
-                    "instead."
+                    "A published log entry cannot be deleted. "
+                    "Write a correction instead."
                 )
             )
 
@@ -221,8 +228,8 @@ class BtiLogEntry(models.Model):
         for entry in self:
             # sudo: the attachments were uploaded by this user to this model and
             # are linked to the entry the user may write (checked by write/create).
-            attachments = entry.attachment_ids.sudo()
-            foreign = attachments.filtered(
+            attachments_sudo = entry.attachment_ids.sudo()
+            foreign = attachments_sudo.filtered(
                 lambda a, entry=entry: (
                     (a.res_model, a.res_id)
                     not in (
@@ -236,12 +243,12 @@ class BtiLogEntry(models.Model):
                 raise UserError(
                     _("An attachment of another record cannot be added to a log entry.")
                 )
-            others = attachments.filtered(
+            others = attachments_sudo.filtered(
                 lambda a: a.res_id == 0 and a.create_uid != self.env.user
             )
             if others and not self.env.su:
                 raise UserError(_("Only files you uploaded yourself can be attached."))
-            attachments.write(
+            attachments_sudo.write(
                 {"res_model": "bti.log.entry", "res_id": entry.id, "public": False}
             )
 
@@ -249,14 +256,13 @@ class BtiLogEntry(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_publish(self):
+        self._bti_check_action("action_publish")
         for entry in self:
             if entry.state != "draft":
                 raise UserError(_("The entry is already published."))
-            if entry.author_id != self.env.user and not self.env.su:
-                raise UserError(_("Only the author publishes a draft."))
         self.case_id._bti_check_log_writable()
         self._bti_check_publishable()
-        self._bti_transition_write(
+        self._bti_system_write(
             {"state": "published", "published_date": fields.Datetime.now()}
         )
         for entry in self:
@@ -266,25 +272,23 @@ class BtiLogEntry(models.Model):
     def action_correct(self):
         """Open a new draft that corrects this entry."""
         self.ensure_one()
+        self._bti_check_action("action_correct")
         if self.state != "published":
             raise UserError(
                 _("Only a published entry can be corrected; edit the draft instead.")
             )
         self.case_id._bti_check_log_writable()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Correct Entry"),
-            "res_model": "bti.log.entry",
-            "view_mode": "form",
-            "target": "current",
-            "context": {
-                "default_case_id": self.case_id.id,
-                "default_corrects_id": self.id,
-                "default_kind": self.kind,
-                "default_visibility": self.visibility,
-                "default_info_category_id": self.info_category_id.id,
-            },
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bti_stafettlogg.action_bti_log_entry_correct"
+        )
+        action["context"] = {
+            "default_case_id": self.case_id.id,
+            "default_corrects_id": self.id,
+            "default_kind": self.kind,
+            "default_visibility": self.visibility,
+            "default_info_category_id": self.info_category_id.id,
         }
+        return action
 
     def _bti_attach(self, attachments):
         """Link existing attachments (e.g. from a meeting) to this entry."""

@@ -3,19 +3,32 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.bti_core.models.boolean_search import boolean_search
 
+from .bti_log_content_mixin import (
+    CONTENT_CREATE_FIELDS,
+    CONTENT_UNLOGGED_FIELDS,
+    CONTENT_WRITE_FIELDS,
+)
 from .bti_measure_catalogue import ARENAS
 
 OPEN_STATES = ("planned", "running")
-# Fields changed only by the transitions (start, evaluate, stop, continue).
-TRANSITION_FIELDS = {
-    "state",
-    "effect",
-    "evaluation",
-    "evaluated_date",
-    "evaluated_by_id",
-    "stop_reason",
-    "reminded_for_date",
-}
+# What a user plans and changes while the measure is planned or running. The
+# status and the evaluation change through the actions (start, evaluate, stop);
+# an evaluated or stopped measure is a record.
+MEASURE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "goal_id",
+        "catalogue_id",
+        "meeting_id",
+        "arena",
+        "responsible_kind",
+        "responsible_service_id",
+        "responsible_user_id",
+        "date_start",
+        "date_evaluation",
+    }
+)
 
 
 class BtiMeasure(models.Model):
@@ -26,6 +39,21 @@ class BtiMeasure(models.Model):
     _description = "BTI Measure"
     _inherit = ["bti.log.content.mixin", "mail.activity.mixin"]
     _order = "date_evaluation, id"
+    # Who is responsible and the dates the reminders and lists work on
+    # (bti.access.logged); what is done, where, and its effect are content.
+    _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS | {
+        "responsible_kind",
+        "responsible_service_id",
+        "responsible_user_id",
+        "date_start",
+        "date_evaluation",
+        "reminded_for_date",
+    }
+    _bti_create_fields = CONTENT_CREATE_FIELDS | MEASURE_FIELDS
+    _bti_write_fields = {
+        state: CONTENT_WRITE_FIELDS | MEASURE_FIELDS for state in OPEN_STATES
+    }
+    _bti_frozen_states = frozenset({"evaluated", "stopped"})
 
     name = fields.Char(string="What Is Done", required=True, tracking=True)
     description = fields.Html(sanitize=True)
@@ -69,7 +97,10 @@ class BtiMeasure(models.Model):
         domain="[('bti_service_ids', 'in', responsible_service_id)]",
     )
     date_start = fields.Date(
-        string="Start", required=True, default=fields.Date.context_today, tracking=True
+        string="Start",
+        required=True,
+        default=lambda self: self._bti_today(),
+        tracking=True,
     )
     date_evaluation = fields.Date(
         string="Evaluation Date", required=True, index=True, tracking=True
@@ -116,7 +147,7 @@ class BtiMeasure(models.Model):
 
     @api.depends("date_evaluation", "state")
     def _compute_is_evaluation_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         for measure in self:
             measure.is_evaluation_overdue = bool(
                 measure.state in OPEN_STATES
@@ -128,7 +159,7 @@ class BtiMeasure(models.Model):
     def _search_is_evaluation_overdue(self, operator, value):
         domain = [
             ("state", "in", OPEN_STATES),
-            ("date_evaluation", "<", fields.Date.context_today(self)),
+            ("date_evaluation", "<", self.env["bti.access.policy"]._today()),
         ]
         return boolean_search(self, domain, operator, value)
 
@@ -178,8 +209,7 @@ class BtiMeasure(models.Model):
                 raise ValidationError(
                     _(
                         "The evaluation date of “%(measure)s” (%(evaluation)s) is "
-                        "before its "
-                        "start (%(start)s).",
+                        "before its start (%(start)s).",
                         measure=measure.name,
                         evaluation=measure.date_evaluation,
                         start=measure.date_start,
@@ -201,8 +231,8 @@ class BtiMeasure(models.Model):
                 if measure.responsible_service_id or measure.responsible_user_id:
                     raise ValidationError(
                         _(
-                            "When the family itself is responsible, name no service "
-                            "or person."
+                            "When the family itself is responsible, "
+                            "name no service or person."
                         )
                     )
                 continue
@@ -210,9 +240,8 @@ class BtiMeasure(models.Model):
             if not service:
                 raise ValidationError(
                     _(
-                        "Name who is responsible for “%s”: a participating service "
-                        "(and "
-                        "person), or the family itself.",
+                        "Name who is responsible for “%s”: "
+                        "a participating service (and person), or the family itself.",
                         measure.name,
                     )
                 )
@@ -238,65 +267,60 @@ class BtiMeasure(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # CRUD
+    # Roles and transitions
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                for fname in TRANSITION_FIELDS:
-                    vals.pop(fname, None)
-        return super().create(vals_list)
-
-    def write(self, vals):
+    def _bti_record_roles(self, user):
+        roles = super()._bti_record_roles(user)
+        # sudo: who is responsible decides a role; only the comparison leaves.
+        measure_sudo = self.sudo()
         if (
-            TRANSITION_FIELDS & set(vals)
-            and not self.env.su
-            and not self._bti_in_transition()
+            user == measure_sudo.responsible_user_id
+            or user in measure_sudo.responsible_service_id.member_ids
         ):
-            raise UserError(
-                _(
-                    "The status and evaluation of a measure change only through its "
-                    "actions."
-                )
-            )
-        return super().write(vals)
+            roles.add("responsible")
+        return roles
 
-    def _bti_transition(self, vals):
+    def _bti_measure_transition(self, vals):
+        """Write the status and evaluation (after the action's checks)."""
         self.case_id._bti_check_log_writable()
-        return self._bti_transition_write(vals)
+        return self._bti_system_write(vals)
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_start(self):
+        self._bti_check_action("action_start")
+        return self._bti_start()
+
+    def _bti_start(self):
+        """Start planned measures (the action, or a meeting that decided them)."""
         for measure in self:
             if measure.state != "planned":
                 raise UserError(_("Only a planned measure can be started."))
-        self._bti_transition({"state": "running"})
+        self._bti_measure_transition({"state": "running"})
         return True
 
     def action_open_evaluate(self):
         self.ensure_one()
+        self._bti_check_action("action_open_evaluate")
         if self.state not in OPEN_STATES:
             raise UserError(_("Only a planned or running measure is evaluated."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Evaluate Measure"),
-            "res_model": "bti.measure.evaluate.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_measure_id": self.id},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bti_stafettlogg.action_bti_measure_evaluate_wizard"
+        )
+        action["context"] = {"default_measure_id": self.id}
+        return action
 
     def _bti_evaluate(self, effect, evaluation, next_date=False):
         """Record the evaluation; with ``next_date`` the measure continues."""
         self.ensure_one()
+        # The evaluation wizard is the second half of the same action.
+        self._bti_check_action("action_open_evaluate")
         if self.state not in OPEN_STATES:
             raise UserError(_("Only a planned or running measure is evaluated."))
         if not effect:
             raise ValidationError(_("Say what effect the measure had."))
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         if next_date and next_date <= today:
             raise ValidationError(_("The next evaluation date must be in the future."))
         vals = {
@@ -308,7 +332,7 @@ class BtiMeasure(models.Model):
         }
         if next_date:
             vals["date_evaluation"] = next_date
-        self._bti_transition(vals)
+        self._bti_measure_transition(vals)
         self.activity_feedback(
             ["bti_stafettlogg.mail_activity_type_bti_evaluation"],
             feedback=_("Evaluated"),
@@ -316,10 +340,13 @@ class BtiMeasure(models.Model):
         return True
 
     def action_stop(self, reason=False):
+        self._bti_check_action("action_stop")
         for measure in self:
             if measure.state not in OPEN_STATES:
                 raise UserError(_("Only a planned or running measure can be stopped."))
-        self._bti_transition({"state": "stopped", "stop_reason": reason or False})
+        self._bti_measure_transition(
+            {"state": "stopped", "stop_reason": reason or False}
+        )
         self.activity_unlink(["bti_stafettlogg.mail_activity_type_bti_evaluation"])
         return True
 
@@ -347,17 +374,19 @@ class BtiMeasure(models.Model):
         and the stafettholder: once per evaluation date, however often it runs."""
         # sudo: a system job over every case; each activity goes to a user who
         # may read the measure (checked below).
-        measures = self.sudo().search(
+        measures_sudo = self.sudo().search(
             [
                 ("is_evaluation_overdue", "=", True),
                 ("case_id.state", "=", "active"),
             ]
         )
-        measures = measures.filtered(lambda m: m.reminded_for_date != m.date_evaluation)
+        measures_sudo = measures_sudo.filtered(
+            lambda m: m.reminded_for_date != m.date_evaluation
+        )
         activity_type = self.env.ref(
             "bti_stafettlogg.mail_activity_type_bti_evaluation"
         )
-        for measure in measures:
+        for measure in measures_sudo:
             users = measure._bti_responsible_person() | measure.case_id.holder_id
             for user in users:
                 if not measure.with_user(user).has_access("read"):
@@ -368,7 +397,5 @@ class BtiMeasure(models.Model):
                     summary=activity_type.summary,
                     user_id=user.id,
                 )
-            measure._bti_transition_write(
-                {"reminded_for_date": measure.date_evaluation}
-            )
+            measure._bti_system_write({"reminded_for_date": measure.date_evaluation})
         return True

@@ -9,6 +9,26 @@ ARENAS = [
     ("health", "Health"),
     ("other", "Other"),
 ]
+# What the administrators keep (their access rights allow nobody else to write).
+CATALOGUE_FIELDS = frozenset(
+    {
+        "name",
+        "sequence",
+        "description",
+        "service_id",
+        "arena",
+        "age_min",
+        "age_max",
+        "level_ids",
+        "referral",
+        "contact_user_id",
+        "contact_info",
+        "capacity",
+        "waiting_weeks",
+        "url",
+        "active",
+    }
+)
 
 
 class BtiMeasureCatalogue(models.Model):
@@ -18,8 +38,10 @@ class BtiMeasureCatalogue(models.Model):
 
     _name = "bti.measure.catalogue"
     _description = "BTI Catalogue of Measures"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "bti.protected.mixin"]
     _order = "sequence, name"
+    _bti_create_fields = CATALOGUE_FIELDS
+    _bti_write_fields = {"*": CATALOGUE_FIELDS}
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -57,9 +79,29 @@ class BtiMeasureCatalogue(models.Model):
         for item in self:
             item.measure_count = counts.get(item, 0)
 
+    def _bti_context_case(self):
+        """The case the catalogue was opened from, if any."""
+        if self.env.context.get("active_model") == "bti.case":
+            case_id = self.env.context.get("active_id")
+            if isinstance(case_id, int):
+                return self.env["bti.case"].browse(case_id).exists()
+        return self.env["bti.case"]
+
+    def _bti_action_case(self):
+        return self._bti_context_case()
+
+    def _bti_record_roles(self, user):
+        roles = super()._bti_record_roles(user)
+        # Opened from the menu, no case is chosen yet: every BTI employee plans
+        # from the catalogue, and the measure's own rules decide in which case.
+        if not self._bti_context_case() and user.has_group("bti_core.group_bti_user"):
+            roles.add("participant")
+        return roles
+
     def action_plan_measure(self):
         """Plan a measure from this offer: the measure form, filled in."""
         self.ensure_one()
+        self._bti_check_action("action_plan_measure")
         context = {
             "default_catalogue_id": self.id,
             "default_name": self.name,
@@ -67,13 +109,10 @@ class BtiMeasureCatalogue(models.Model):
             "default_responsible_kind": "service",
             "default_responsible_service_id": self.service_id.id,
         }
-        if self.env.context.get("active_model") == "bti.case":
-            context["default_case_id"] = self.env.context.get("active_id")
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Plan Measure"),
-            "res_model": "bti.measure",
-            "view_mode": "form",
-            "target": "current",
-            "context": context,
-        }
+        if self._bti_context_case():
+            context["default_case_id"] = self._bti_context_case().id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bti_stafettlogg.action_bti_measure_plan"
+        )
+        action["context"] = context
+        return action

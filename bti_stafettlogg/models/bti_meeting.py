@@ -4,7 +4,11 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
-from .bti_log_content_mixin import SYSTEM_FIELDS
+from .bti_log_content_mixin import (
+    CONTENT_CREATE_FIELDS,
+    CONTENT_UNLOGGED_FIELDS,
+    CONTENT_WRITE_FIELDS,
+)
 
 MEETING_KINDS = [
     ("cooperation", "Cooperation meeting"),
@@ -13,6 +17,32 @@ MEETING_KINDS = [
     ("network", "Network meeting"),
     ("first", "First meeting with a new service"),
 ]
+# What a user plans and writes while the meeting is planned or invited. The
+# state, the calendar event and the minutes entry are the system's; who
+# organizes is chosen when summoning; a held or cancelled meeting is a record.
+MEETING_FIELDS = frozenset(
+    {
+        "kind",
+        "start",
+        "duration",
+        "location",
+        "video_url",
+        "chair_id",
+        "service_ids",
+        "staff_ids",
+        "family_partner_ids",
+        "agenda",
+        "child_voice",
+        "minutes",
+        "baton_decision",
+        "next_holder_id",
+        "next_holder_service_id",
+        "new_level_id",
+        "next_evaluation_date",
+        "inform_child_user_id",
+        "measure_ids",
+    }
+)
 
 
 class BtiMeeting(models.Model):
@@ -20,15 +50,37 @@ class BtiMeeting(models.Model):
 
     Sending the invitations creates one calendar event with every attendee, an
     activity for each staff invitee and an e-mail invitation with a calendar
-    file for the family. The minutes become a log entry, and the decisions taken
-    (new measures, a level change, a baton proposal, the next evaluation date)
-    are carried into the case in one step.
+    file for the family. While the case carries a suspicion of violence or
+    abuse the family is not invited, not an attendee and not told anything
+    (see :meth:`_bti_family_invitees`). The minutes become a log entry, and the
+    decisions taken (new measures, a level change, a baton proposal, the next
+    evaluation date) are carried into the case in one step.
     """
 
     _name = "bti.meeting"
     _description = "BTI Meeting"
     _inherit = ["bti.log.content.mixin", "mail.activity.mixin"]
     _order = "start desc, id desc"
+    # Its kind and time, and who is invited from the services: what the
+    # label, the calendar and the access rules read (bti.access.logged). The
+    # family, the place, the agenda, the minutes and the decisions are content.
+    _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS | {
+        "kind",
+        "start",
+        "stop",
+        "duration",
+        "organizer_id",
+        "chair_id",
+        "service_ids",
+        "staff_ids",
+        "calendar_event_id",
+    }
+    _bti_create_fields = CONTENT_CREATE_FIELDS | MEETING_FIELDS | {"organizer_id"}
+    _bti_write_fields = {
+        "draft": CONTENT_WRITE_FIELDS | MEETING_FIELDS,
+        "invited": CONTENT_WRITE_FIELDS | MEETING_FIELDS,
+    }
+    _bti_frozen_states = frozenset({"held", "cancelled"})
 
     kind = fields.Selection(
         MEETING_KINDS, required=True, default="cooperation", tracking=True
@@ -68,6 +120,11 @@ class BtiMeeting(models.Model):
         "partner_id",
         string="Family",
         help="Guardians and the young person invited.",
+    )
+    violence_suspicion = fields.Boolean(
+        related="case_id.violence_suspicion",
+        string="Suspicion of Violence or Abuse",
+        help="While the case carries it, the family is not invited or told anything.",
     )
     agenda = fields.Html(sanitize=True)
     child_voice = fields.Html(
@@ -149,6 +206,10 @@ class BtiMeeting(models.Model):
             for fname, value in defaults.items():
                 if fname in fields_list and not values.get(fname):
                     values[fname] = value
+            # No family is preset (e.g. by a context default) while the case
+            # carries a suspicion of violence or abuse.
+            if self.env["bti.case"].browse(case_id)._bti_family_silenced():
+                values.pop("family_partner_ids", None)
         return values
 
     @api.model
@@ -174,15 +235,16 @@ class BtiMeeting(models.Model):
         for meeting in self:
             case = meeting.case_id
             for service in meeting.service_ids:
-                if case._bti_service_has_access(service) or case._bti_consents_covering(
-                    service
+                policy = self.env["bti.access.policy"]
+                if case._bti_service_has_access(service) or policy._consents_covering(
+                    case, service
                 ):
                     continue
                 raise ValidationError(
                     _(
                         "%(service)s cannot be invited to a meeting about case "
-                        "%(case)s: "
-                        "no valid consent covers it. Record the consent first.",
+                        "%(case)s: no valid consent covers it. "
+                        "Record the consent first.",
                         service=service.name,
                         case=case.name,
                     )
@@ -200,8 +262,8 @@ class BtiMeeting(models.Model):
             if strangers:
                 raise ValidationError(
                     _(
-                        "%s is not a member of an invited service: invite the service "
-                        "first.",
+                        "%s is not a member of an invited service: "
+                        "invite the service first.",
                         ", ".join(strangers.mapped("name")),
                     )
                 )
@@ -209,8 +271,10 @@ class BtiMeeting(models.Model):
     @api.constrains("family_partner_ids", "case_id")
     def _check_family(self):
         for meeting in self:
-            case = meeting.case_id.sudo()  # sudo: compares partner ids only
-            family = case.subject_partner_id | case.guardian_ids.partner_id
+            if meeting.family_partner_ids:
+                meeting._bti_check_family_reachable()
+            case_sudo = meeting.case_id.sudo()  # sudo: compares partner ids only
+            family = case_sudo.subject_partner_id | case_sudo.guardian_ids.partner_id
             strangers = meeting.family_partner_ids - family
             if strangers:
                 raise ValidationError(
@@ -226,12 +290,10 @@ class BtiMeeting(models.Model):
             if meeting.duration <= 0:
                 raise ValidationError(_("A meeting lasts longer than zero hours."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _bti_prepare_create_vals(self, vals_list):
+        super()._bti_prepare_create_vals(vals_list)
         for vals in vals_list:
-            if not self.env.su:
-                for fname in ("state", "calendar_event_id", "minutes_entry_id"):
-                    vals.pop(fname, None)
             if vals.get("case_id"):
                 defaults = self._bti_case_defaults(
                     self.env["bti.case"].browse(vals["case_id"]),
@@ -240,16 +302,19 @@ class BtiMeeting(models.Model):
                 for fname, value in defaults.items():
                     if fname not in vals:
                         vals[fname] = value
-        return super().create(vals_list)
+
+    def _bti_record_roles(self, user):
+        roles = super()._bti_record_roles(user)
+        # sudo: who organizes and who is invited decide roles; only the
+        # comparison leaves.
+        meeting_sudo = self.sudo()
+        if meeting_sudo.organizer_id == user:
+            roles.add("organizer")
+        if user in meeting_sudo.staff_ids:
+            roles.add("invitee")
+        return roles
 
     def write(self, vals):
-        if "state" in vals and not self._bti_in_transition():
-            raise UserError(_("The status of a meeting changes through its buttons."))
-        held = self.filtered(lambda m: m.state in ("held", "cancelled"))
-        if held and set(vals) - SYSTEM_FIELDS:
-            raise UserError(
-                _("A held or cancelled meeting is a record and is not changed.")
-            )
         res = super().write(vals)
         changed = {
             "start",
@@ -270,14 +335,22 @@ class BtiMeeting(models.Model):
         return res
 
     def _bti_set_state(self, state):
-        return self._bti_transition_write({"state": state})
+        return self._bti_system_write({"state": state})
 
     # ------------------------------------------------------------------
     # Invitations
     # ------------------------------------------------------------------
+    def _bti_family_invitees(self):
+        """The invited family members the meeting may reach: none while the
+        case carries a suspicion of violence or abuse."""
+        self.ensure_one()
+        if self._bti_family_silenced():
+            return self.env["res.partner"]
+        return self.family_partner_ids
+
     def _bti_event_values(self):
         self.ensure_one()
-        attendees = self.staff_ids.partner_id | self.family_partner_ids
+        attendees = self.staff_ids.partner_id | self._bti_family_invitees()
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         # The event is seen in calendars and sent to the family: it names the
         # case reference and the kind of meeting, never the child or content.
@@ -303,11 +376,12 @@ class BtiMeeting(models.Model):
         """One calendar event, an activity per staff invitee, and an e-mail
         invitation with a calendar file for the family."""
         for meeting in self:
+            meeting._bti_check_action("action_send_invitations")
             meeting.case_id._bti_check_log_writable()
-            meeting.case_id._bti_check_may_manage()
             if meeting.state not in ("draft", "invited"):
                 raise UserError(_("Only a planned meeting can be summoned."))
-            if not meeting.staff_ids and not meeting.family_partner_ids:
+            family = meeting._bti_family_invitees()
+            if not meeting.staff_ids and not family:
                 raise UserError(_("Invite someone first: staff or the family."))
             if meeting.start < fields.Datetime.now():
                 raise UserError(_("The meeting starts in the past: choose a new time."))
@@ -319,16 +393,16 @@ class BtiMeeting(models.Model):
                 event = meeting.calendar_event_id
             else:
                 event = Event.create(event_vals)
-                meeting.calendar_event_id = event
+                meeting._bti_system_write({"calendar_event_id": event.id})
             meeting._bti_schedule_staff_activities()
             meeting._bti_invite_family()
             meeting._bti_set_state("invited")
             meeting.message_post(
                 body=_(
-                    "Invitations sent to %(count)s staff and %(family)s family "
-                    "members.",
+                    "Invitations sent to %(count)s staff "
+                    "and %(family)s family members.",
                     count=len(meeting.staff_ids),
-                    family=len(meeting.family_partner_ids),
+                    family=len(family),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -362,8 +436,11 @@ class BtiMeeting(models.Model):
 
     def _bti_invite_family(self):
         self.ensure_one()
+        family = self._bti_family_invitees()
+        if not family:
+            return
         attendees = self.calendar_event_id.attendee_ids.filtered(
-            lambda a: a.partner_id in self.family_partner_ids
+            lambda a: a.partner_id in family
         )
         without_email = attendees.filtered(lambda a: not a.email)
         if without_email:
@@ -394,6 +471,7 @@ class BtiMeeting(models.Model):
             meeting._bti_schedule_staff_activities()
 
     def action_cancel(self):
+        self._bti_check_action("action_cancel")
         for meeting in self:
             if meeting.state not in ("draft", "invited"):
                 raise UserError(_("Only a planned meeting can be cancelled."))
@@ -411,8 +489,9 @@ class BtiMeeting(models.Model):
         the way the calendar sends its invitations."""
         self.ensure_one()
         event = self.calendar_event_id
+        family = self._bti_family_invitees()
         partners = event.attendee_ids.filtered(
-            lambda a: a.partner_id in self.family_partner_ids and a.email
+            lambda a: a.partner_id in family and a.email
         ).partner_id
         if not partners:
             return
@@ -439,6 +518,7 @@ class BtiMeeting(models.Model):
     def action_hold(self):
         """Approve the minutes: they become a log entry, and the decisions of
         the meeting are carried into the case, in one step."""
+        self._bti_check_action("action_hold")
         for meeting in self:
             case = meeting.case_id
             case._bti_check_log_writable()
@@ -449,9 +529,9 @@ class BtiMeeting(models.Model):
             if meeting.kind == "evaluation" and is_html_empty(meeting.child_voice):
                 raise ValidationError(
                     _(
-                        "An evaluation meeting records the child's voice: write what "
-                        "the "
-                        "child said, or why the child could not be heard."
+                        "An evaluation meeting records the child's voice: "
+                        "write what the child said, "
+                        "or why the child could not be heard."
                     )
                 )
             if meeting.baton_decision == "passes" and not (
@@ -464,7 +544,7 @@ class BtiMeeting(models.Model):
                 meeting._bti_minutes_entry_values()
             )
             entry.action_publish()
-            meeting.minutes_entry_id = entry
+            meeting._bti_system_write({"minutes_entry_id": entry.id})
             meeting._bti_carry_decisions()
             meeting.activity_unlink(["bti_stafettlogg.mail_activity_type_bti_meeting"])
             meeting._bti_set_state("held")
@@ -490,12 +570,12 @@ class BtiMeeting(models.Model):
     def _bti_carry_decisions(self):
         self.ensure_one()
         case = self.case_id
-        today = fields.Date.context_today(self)
+        today = self.env["bti.access.policy"]._today()
         self.measure_ids.filtered(
             lambda m: m.state == "planned" and m.date_start <= today
-        ).action_start()
+        )._bti_start()
         if self.next_evaluation_date:
-            case._bti_write_duty(
+            case._bti_system_write(
                 {"bti_next_evaluation_date": self.next_evaluation_date}
             )
         if self.inform_child_user_id:

@@ -7,3 +7,6 @@ from . import test_closing
 from . import test_tour
 from . import test_privacy
 from . import test_http_privacy
+from . import test_violence_suspicion
+from . import test_protection
+from . import test_access_log

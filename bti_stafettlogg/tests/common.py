@@ -32,7 +32,7 @@ class StafettloggCommon(BtiCommon):
         cls._decide(cls.case, "level_2")
         cls.consent = cls._give_consent(cls.case, cls.school | cls.ppt)
         cls._add_participant(cls.case, cls.school, cls.school_teacher)
-        cls.today = fields.Date.today()
+        cls.today = cls.env["bti.access.policy"]._today()
 
     @classmethod
     def _entry(cls, case=None, user=None, publish=True, **vals):
@@ -71,7 +71,7 @@ class StafettloggCommon(BtiCommon):
     @classmethod
     def _measure(cls, goal, user=None, **vals):
         user = user or cls.kg_teacher
-        today = fields.Date.today()
+        today = cls.env["bti.access.policy"]._today()
         values = {
             "case_id": goal.case_id.id,
             "goal_id": goal.id,

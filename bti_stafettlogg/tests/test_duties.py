@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import StafettloggCommon
@@ -75,7 +75,7 @@ class TestDuties(StafettloggCommon):
         # No planned meeting: setting the agenda summons one; nothing to chair.
         action = self._run("action_bti_set_agenda")
         self._assert_window(action, "bti.meeting")
-        self.assertNotIn("res_id", action)
+        self.assertFalse(action.get("res_id"), "a new meeting")
         with self.assertRaises(UserError) as caught:
             self._run("action_bti_chair_meeting")
         self.assertIn("no planned meeting", str(caught.exception))
@@ -141,7 +141,9 @@ class TestDuties(StafettloggCommon):
         self.assertEqual(result["type"], "ir.actions.act_window_close")
         self.assertFalse(self.school_participant.active)
         self.assertFalse(self.school_participant.access_granted)
-        self.assertEqual(self.school_participant.date_left, fields.Date.today())
+        self.assertEqual(
+            self.school_participant.date_left, self.env["bti.access.policy"]._today()
+        )
         self.assertEqual(self.school_participant.left_reason, "Our part is done")
         self.assertNotIn(self.school_participant, self.case.participant_ids)
         self.assertFalse(
@@ -237,9 +239,9 @@ class TestDuties(StafettloggCommon):
         self._meeting()  # something to chair and set the agenda of
         for method in MANAGE_DUTIES:
             with self.subTest(method=method):
-                with self.assertRaises(UserError) as caught:
+                with self.assertRaises(AccessError) as caught:
                     self._run(method, user=self.school_teacher)
-                self.assertIn("Only the stafettholder", str(caught.exception))
+                self.assertIn("the stafettholder", str(caught.exception))
         self.assertFalse(self.case.bti_contact_id)
 
     def test_leader_may_manage(self):
@@ -272,8 +274,14 @@ class TestDuties(StafettloggCommon):
             with self.subTest(vals=vals):
                 with self.assertRaises(UserError):
                     self.case.with_user(self.kg_teacher).write(vals)
-        new = self._new_case(bti_contact_id=self.school_teacher.id)
-        self.assertFalse(new.bti_contact_id)
+        # Nor on a new case: the forged appointment is refused, not dropped.
+        with self.assertRaises(UserError):
+            self._new_case(bti_contact_id=self.school_teacher.id)
+        self.assertFalse(
+            self.env["bti.case"].search_count(
+                [("bti_contact_id", "=", self.school_teacher.id)]
+            )
+        )
         self.case.invalidate_recordset()
         self.assertFalse(self.case.bti_contact_id)
         self.assertFalse(self.case.bti_log_keeper_id)

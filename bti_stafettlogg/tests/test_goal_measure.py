@@ -2,7 +2,7 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import FORGED_CONTEXT, StafettloggCommon
@@ -15,8 +15,15 @@ def days(n):
 @tagged("post_install", "-at_install", "bti")
 class TestGoal(StafettloggCommon):
     def test_create_as_user(self):
-        goal = self._goal(state="reached", state_note="forged")
-        self.assertEqual(goal.state, "open", "a goal starts open, whatever is sent")
+        for vals in ({"state": "reached"}, {"state_note": "forged"}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                self._goal(**vals)
+        self.assertFalse(
+            self.env["bti.goal"].search_count([("case_id", "=", self.case.id)]),
+            "a goal starts open: a forged status is refused",
+        )
+        goal = self._goal()
+        self.assertEqual(goal.state, "open")
         self.assertFalse(goal.state_note)
         self.assertEqual(goal.author_id, self.kg_teacher)
         self.assertEqual(goal.author_service_id, self.kindergarten)
@@ -38,7 +45,11 @@ class TestGoal(StafettloggCommon):
         self.assertEqual(goal.state, "open")
         goal.with_user(self.kg_teacher).action_reached()
         self.assertEqual(goal.state, "reached")
-        goal.with_user(self.school_teacher).action_reopen()
+        # Neither holder, leader nor author: the school teacher does not reopen it.
+        with self.assertRaises(AccessError):
+            goal.with_user(self.school_teacher).action_reopen()
+        self.assertEqual(goal.state, "reached")
+        goal.with_user(self.kg_leader).action_reopen()
         self.assertEqual(goal.state, "open")
         goal.with_user(self.kg_teacher).action_drop()
         self.assertEqual(goal.state, "dropped")
@@ -53,7 +64,7 @@ class TestGoal(StafettloggCommon):
                     goal.with_user(self.kg_teacher).with_context(
                         **FORGED_CONTEXT
                     ).write(vals)
-                self.assertIn("buttons", str(caught.exception))
+                self.assertIn("only through the actions", str(caught.exception))
         goal.invalidate_recordset()
         self.assertEqual(goal.state, "open")
         self.assertFalse(goal.state_note)
@@ -62,9 +73,13 @@ class TestGoal(StafettloggCommon):
         self.assertEqual(goal.name, "Talks in the group")
 
     def test_author_not_forged(self):
-        goal = self._goal(
-            author_id=self.kg_teacher2.id, author_service_id=self.school.id
-        )
+        for vals in (
+            {"author_id": self.kg_teacher2.id},
+            {"author_service_id": self.school.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                self._goal(**vals)
+        goal = self._goal()
         self.assertEqual(goal.author_id, self.kg_teacher)
         self.assertEqual(goal.author_service_id, self.kindergarten)
         for vals in (
@@ -126,8 +141,12 @@ class TestMeasure(StafettloggCommon):
     # Creating
     # ------------------------------------------------------------------
     def test_create(self):
-        measure = self._measure(self.goal, state="running", effect="good")
-        self.assertEqual(measure.state, "planned", "transitions cannot be forged")
+        for vals in ({"state": "running"}, {"effect": "good"}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                self._measure(self.goal, **vals)
+        self.assertFalse(self._count(), "transitions cannot be forged")
+        measure = self._measure(self.goal)
+        self.assertEqual(measure.state, "planned")
         self.assertFalse(measure.effect)
         self.assertEqual(measure.case_id, self.case)
         self.assertEqual(measure.responsible_service_id, self.kindergarten)
@@ -297,7 +316,7 @@ class TestMeasure(StafettloggCommon):
                     measure.with_user(self.kg_teacher).with_context(
                         **FORGED_CONTEXT
                     ).write(vals)
-                self.assertIn("only through its actions", str(caught.exception))
+                self.assertIn("only through the actions", str(caught.exception))
         measure.invalidate_recordset()
         self.assertEqual(measure.state, "planned")
         self.assertFalse(measure.effect)

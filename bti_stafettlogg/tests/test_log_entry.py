@@ -34,10 +34,14 @@ class TestLogEntry(StafettloggCommon):
     # Drafts
     # ------------------------------------------------------------------
     def test_draft_created_by_the_real_user(self):
-        entry = self._entry(publish=False, author_id=self.school_teacher.id)
+        count = self._count()
+        with self.assertRaises(UserError):
+            self._entry(publish=False, author_id=self.school_teacher.id)
+        self.assertEqual(self._count(), count, "a forged author is refused")
+        entry = self._entry(publish=False)
         self.assertEqual(entry.state, "draft")
         self.assertFalse(entry.published_date)
-        self.assertEqual(entry.author_id, self.kg_teacher, "a forged author is ignored")
+        self.assertEqual(entry.author_id, self.kg_teacher)
         self.assertEqual(entry.author_service_id, self.kindergarten)
         self.assertTrue(entry.with_user(self.kg_teacher).user_is_author)
         # The school teacher writes through the school.
@@ -45,20 +49,25 @@ class TestLogEntry(StafettloggCommon):
         self.assertEqual(school_entry.author_id, self.school_teacher)
         self.assertEqual(school_entry.author_service_id, self.school)
 
-    def test_forged_author_service_is_ignored(self):
+    def test_forged_author_service_is_refused(self):
         """The author writes through a service of theirs in the case, never in the
         name of another service."""
-        entry = self._entry(publish=False, author_service_id=self.school.id)
+        count = self._count()
+        with self.assertRaises(UserError):
+            self._entry(publish=False, author_service_id=self.school.id)
+        self.assertEqual(self._count(), count)
+        entry = self._entry(publish=False)
         self.assertEqual(entry.author_service_id, self.kindergarten)
 
     def test_create_cannot_forge_state(self):
-        entry = self._entry(
-            publish=False,
-            state="published",
-            published_date=datetime.datetime(2020, 1, 1),
-        )
-        self.assertEqual(entry.state, "draft")
-        self.assertFalse(entry.published_date)
+        count = self._count()
+        for vals in (
+            {"state": "published"},
+            {"published_date": datetime.datetime(2020, 1, 1)},
+        ):
+            with self.subTest(vals=list(vals)), self.assertRaises(UserError):
+                self._entry(publish=False, **vals)
+        self.assertEqual(self._count(), count)
         self.assertFalse(self._announcements())
 
     def test_author_edits_and_deletes_draft(self):
@@ -128,7 +137,7 @@ class TestLogEntry(StafettloggCommon):
         published_date = entry.published_date
         with self.assertRaises(UserError) as caught:
             entry.with_user(self.kg_teacher).write({"body": "<p>Rewritten</p>"})
-        self.assertIn("correction", str(caught.exception))
+        self.assertIn("can no longer be changed", str(caught.exception))
         with self.assertRaises(UserError):
             entry.with_user(self.kg_teacher).write({"subject": "New subject"})
         with self.assertRaises(UserError):

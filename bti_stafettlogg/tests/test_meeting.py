@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import FORGED_CONTEXT, StafettloggCommon
@@ -51,8 +51,12 @@ class TestMeeting(StafettloggCommon):
         stopped.with_user(self.kg_teacher).action_stop()
         reached = self._goal(name="Sleeps through the night")
         reached.with_user(self.kg_teacher).action_reached()
-        meeting = self._meeting(state="held")
-        self.assertEqual(meeting.state, "draft", "the state cannot be forged")
+        count = self._count("bti.meeting")
+        with self.assertRaises(UserError):
+            self._meeting(state="held")
+        self.assertEqual(self._count("bti.meeting"), count, "the state is not forged")
+        meeting = self._meeting()
+        self.assertEqual(meeting.state, "draft")
         self.assertEqual(meeting.chair_id, self.kg_teacher)
         self.assertEqual(meeting.organizer_id, self.kg_teacher)
         self.assertEqual(meeting.service_ids, self.kindergarten | self.school)
@@ -227,9 +231,10 @@ class TestMeeting(StafettloggCommon):
         with self.assertRaises(UserError):
             empty.with_user(self.kg_teacher).action_send_invitations()
         self.assertEqual(empty.state, "draft")
-        # Only the stafettholder (or a leader) summons.
-        other = self._meeting(user=self.school_teacher)
-        with self.assertRaises(UserError):
+        # Only the stafettholder, a leader or the organizer summons: not an
+        # invited employee.
+        other = self._meeting()
+        with self.assertRaises(AccessError):
             other.with_user(self.school_teacher).action_send_invitations()
         self.assertEqual(other.state, "draft")
         self.assertFalse(other.calendar_event_id)
