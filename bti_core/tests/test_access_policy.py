@@ -685,8 +685,9 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
         self.assertFalse(child.has_access("read"))
 
 
-def forged_value(env, record, fname):
-    """A value of ``record.fname`` that differs from the present one."""
+def forged_value(env, record, fname, avoid=()):
+    """A value of ``record.fname`` that differs from the present one (and from
+    each value in ``avoid``, e.g. the default of a new record)."""
     field = record._fields[fname]
     current = record.sudo()[fname]
     if field.type == "boolean":
@@ -698,7 +699,7 @@ def forged_value(env, record, fname):
         return other.id
     if field.type == "selection":
         values = [value for value, _label in field._description_selection(env)]
-        return next(value for value in values if value != current)
+        return next(v for v in values if v != current and v not in avoid)
     if field.type in ("char", "text", "html"):
         return "Forged"
     if field.type == "date":
@@ -764,9 +765,9 @@ class BtiForgeMixin:
         record = sample.record
         if item.startswith("new."):
             fname = item[4:]
-            vals = dict(
-                sample.create(), **{fname: forged_value(self.env, record, fname)}
-            )
+            default = self.env[row["model"]].default_get([fname]).get(fname)
+            forged = forged_value(self.env, record, fname, avoid=[default])
+            vals = dict(sample.create(), **{fname: forged})
             return "create", [vals], fname
         fname, _sep, command = item.partition(":")
         if not command:
