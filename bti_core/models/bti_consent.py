@@ -290,17 +290,9 @@ class BtiConsent(models.Model):
                 case=case.name,
             )
             case.message_post(body=body, subtype_xmlid="mail.mt_note")
-            responsible = (
-                case.holder_id or case.participant_ids.filtered("is_owner").user_id[:1]
+            case._bti_todo_for_responsible(
+                _("%(what)s on case %(case)s", what=summary, case=case.name)
             )
-            if responsible:
-                case.activity_schedule(
-                    act_type_xmlid="mail.mail_activity_data_todo",
-                    user_id=responsible.id,
-                    summary=_(
-                        "%(what)s on case %(case)s", what=summary, case=case.name
-                    ),
-                )
 
     @api.model
     def _cron_expire(self):
@@ -343,19 +335,13 @@ class BtiConsent(models.Model):
         )
         for consent in ending:
             case = consent.case_id
-            responsible = (
-                case.holder_id or case.participant_ids.filtered("is_owner").user_id[:1]
+            case._bti_todo_for_responsible(
+                _(
+                    "The consent of case %(case)s ends on %(date)s: ask the "
+                    "family for a new one",
+                    case=case.name,
+                    date=format_date(self.env, consent.valid_until),
+                ),
+                date_deadline=consent.valid_until,
             )
-            if responsible:
-                case.activity_schedule(
-                    act_type_xmlid="mail.mail_activity_data_todo",
-                    date_deadline=consent.valid_until,
-                    user_id=responsible.id,
-                    summary=_(
-                        "The consent of case %(case)s ends on %(date)s: ask the "
-                        "family for a new one",
-                        case=case.name,
-                        date=format_date(self.env, consent.valid_until),
-                    ),
-                )
         ending._bti_system_write({"date_reminded": today})
