@@ -1,4 +1,3 @@
 from . import rules
 from . import models
 from . import wizards
-from . import controllers

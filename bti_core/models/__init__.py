@@ -15,7 +15,9 @@ from . import bti_baton
 from . import bti_consent
 from . import bti_case_content_mixin
 from . import mail_followers
+from . import mail_mail
 from . import res_partner
 from . import res_users
 from . import res_config_settings
 from . import ir_actions_report
+from . import ir_attachment

@@ -1,50 +1,93 @@
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.no import fodselsnummer
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from ..rules import age as age_rules
-from ..rules import national_id
 from .boolean_search import boolean_search
+from .bti_access_logged import TECHNICAL_FIELDS
 
-# Fields a closed case still lets the system write (chatter, activities).
-CLOSED_WRITABLE_FIELDS = {
-    "message_main_attachment_id",
-    "message_follower_ids",
-    "activity_ids",
-    "holder_id",
-}
-# Fields only the transitions write (decide, close) or the ORM computes (holder):
-# a client writing them directly would skip the checks of the transitions.
-TRANSITION_FIELDS = {
-    "state",
+# What a user sets when opening a case. Everything else (reference, state,
+# level, decision, closing, holder, violence suspicion…) is set by the system
+# or by the case's actions.
+CASE_CREATE_FIELDS = frozenset(
+    {
+        "subject_kind",
+        "birth_date",
+        "national_id",
+        "expected_date",
+        "guardian_ids",
+        "service_id",
+        "wondering",
+        "violence_suspicion",
+        "decision_deadline",
+        "step_id",
+        "color",
+    }
+)
+# What a user changes on an open case; a closed case is a record: nothing.
+CASE_OPEN_FIELDS = frozenset(
+    {
+        "subject_kind",
+        "birth_date",
+        "national_id",
+        "expected_date",
+        "guardian_ids",
+        "participant_ids",
+        "consent_ids",
+        "wondering",
+        "step_id",
+        "decision_deadline",
+        "color",
+    }
+)
+
+# Stored fields of a case that are not content (bti.access.logged): the
+# reference, where the case stands and who holds it, and the lines that decide
+# access. Reading only these (a label, a list of references, an access check)
+# is not logged; the child, the family, the wondering and the decisions are.
+CASE_UNLOGGED_FIELDS = TECHNICAL_FIELDS | {
+    "name",
+    "service_id",
     "level_id",
+    "level_code",
+    "step_id",
+    "date_step",
     "holder_id",
-    "decision",
-    "decision_date",
-    "decision_user_id",
-    "decision_note",
-    "close_reason",
-    "close_note",
-    "close_date",
+    "decision_deadline",
+    "participant_ids",
+    "baton_ids",
+    "history_ids",
 }
-# Context token of the transitions; RPC clients cannot forge an object.
-_TRANSITION = object()
 
 
 class BtiCase(models.Model):
     """One BTI case: a child, a young person or a pregnant woman, with family.
 
-    Visibility is decided by :meth:`_bti_accessible_domain`, which the record
-    rules of this model and of every model hanging under a case use through the
-    searchable field ``is_accessible``.
+    Visibility is decided by ``bti.access.policy._case_domain``, which the
+    record rules of this model and of every model hanging under a case use
+    through the searchable field ``is_accessible``.
     """
 
     _name = "bti.case"
     _description = "BTI Case"
-    _inherit = ["bti.mail.thread", "mail.activity.mixin", "bti.access.logged"]
+    _inherit = [
+        "bti.mail.thread",
+        "mail.activity.mixin",
+        "bti.access.logged",
+        "bti.protected.mixin",
+    ]
     _order = "id desc"
     _rec_names_search = ["name"]
+    _bti_unlogged_fields = CASE_UNLOGGED_FIELDS
+    _bti_create_fields = CASE_CREATE_FIELDS | {"subject_partner_id"}
+    _bti_write_fields = {
+        "wondering": CASE_OPEN_FIELDS | {"subject_partner_id"},
+        "active": CASE_OPEN_FIELDS,
+    }
+    _bti_frozen_states = frozenset({"closed"})
 
     name = fields.Char(
         string="Reference",
@@ -77,7 +120,7 @@ class BtiCase(models.Model):
     birth_date = fields.Date()
     national_id = fields.Char(
         string="National Identity Number",
-        help="Fødselsnummer or D-number (11 digits).",
+        help="Fødselsnummer, D-number or H-number (11 digits).",
         copy=False,
     )
     expected_date = fields.Date(string="Expected Date of Birth")
@@ -139,6 +182,15 @@ class BtiCase(models.Model):
         tracking=True,
         help="On suspicion of violence or sexual abuse the parents are NOT informed "
         "first: contact the child welfare service or the police directly.",
+    )
+    user_may_mark_suspicion = fields.Boolean(
+        compute="_compute_user_may_suspicion",
+        help="Technical: the current user may mark a suspicion of violence or abuse.",
+    )
+    user_may_lift_suspicion = fields.Boolean(
+        compute="_compute_user_may_suspicion",
+        help="Technical: the current user may lift the suspicion of violence or "
+        "abuse (the child welfare service or a leader).",
     )
     decision_deadline = fields.Date(tracking=True, copy=False, index=True)
     decision = fields.Selection(
@@ -229,106 +281,33 @@ class BtiCase(models.Model):
         return levels.search([])
 
     # ------------------------------------------------------------------
-    # Access
+    # Access: asked of bti.access.policy, the one policy module
     # ------------------------------------------------------------------
-    @api.model
-    def _bti_accessible_domain(self, user=None):
-        """The cases ``user`` may see: the privacy policy of BTI in one place.
-
-        Staff see a case when they are members of an active participating
-        service whose access a valid consent grants; the owning service is a
-        participant that needs no consent (created with the case, never
-        removed), so its members see the case from the first wondering on.
-        The stafettholder and a proposed holder see it the same way: a baton
-        can only go to a member of such a service, and when a consent is
-        withdrawn from the holder's service the holder loses access with it.
-        Leaders also see the cases of the services they lead.
-        """
-        participations = self._bti_access_participations(user)
-        if participations is None:
-            return expression.FALSE_DOMAIN
-        # One semi-join with no OR: PostgreSQL answers it from the indexes.
-        column = SQL.identifier(participations.table, "case_id")
-        return [("id", "in", participations.subselect(column))]
-
-    @api.model
-    def _bti_accessible_case_ids(self, user=None):
-        """The ids of the cases ``user`` may see (None: not a BTI user)."""
-        participations = self._bti_access_participations(user)
-        if participations is None:
-            return None
-        column = SQL.identifier(participations.table, "case_id")
-        return [row[0] for row in self.env.execute_query(participations.select(column))]
-
-    @api.model
-    def _bti_access_participations(self, user=None):
-        """Query of the participations through which ``user`` sees cases."""
-        services = self._bti_access_services(user)
-        if services is None:
-            return None
-        # sudo: this IS the access check; it must not recurse into the rules.
-        return (
-            self.env["bti.case.participant"]
-            .sudo()
-            ._search(
-                [("access_granted", "=", True), ("service_id", "in", services.ids)]
-            )
-        )
-
-    @api.model
-    def _bti_access_services(self, user=None):
-        """The services through which ``user`` reaches cases: those they belong
-        to, and those they lead if they are a leader (None: not a BTI user)."""
-        user = user or self.env.user
-        if not user.has_group("bti_core.group_bti_user"):
-            return None
-        # sudo: memberships decide access; reading them needs no right of its own.
-        services = user.sudo().bti_service_ids
-        if user.has_group("bti_core.group_bti_leader"):
-            services |= user.sudo().bti_led_service_ids
-        return services
-
     # Per user (the cache is shared by all users of a transaction), and
     # recomputed as soon as a consent or a participation changes.
     @api.depends_context("uid")
     @api.depends("participant_ids.access_granted", "participant_ids.service_id")
     def _compute_is_accessible(self):
         ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
-        domain = expression.AND([[("id", "in", ids)], self._bti_accessible_domain()])
+        policy_domain = self.env["bti.access.policy"]._case_domain()
+        domain = expression.AND([[("id", "in", ids)], policy_domain])
         # sudo: the policy domain is applied explicitly, not through the rules.
-        accessible = (
+        accessible_sudo = (
             self.sudo().with_context(active_test=False).search(domain) if ids else ()
         )
         for case in self:
-            case.is_accessible = case in accessible
+            case.is_accessible = case in accessible_sudo
 
     @api.model
     def _search_is_accessible(self, operator, value):
-        return boolean_search(self, self._bti_accessible_domain(), operator, value)
-
-    def _bti_valid_consents(self, on_date=None):
-        """The given consents of this case that are valid on ``on_date``."""
-        self.ensure_one()
-        on_date = on_date or self.env["bti.access.policy"]._today()
-        # sudo: consents decide access; a joining service cannot read them yet.
-        return self.sudo().consent_ids.filtered(
-            lambda c: (
-                c.state == "given"
-                and (not c.valid_from or c.valid_from <= on_date)
-                and (not c.valid_until or c.valid_until >= on_date)
-            )
-        )
-
-    def _bti_consents_covering(self, service, on_date=None):
-        """The given, currently valid consents of this case that cover ``service``."""
-        return self._bti_valid_consents(on_date).filtered(
-            lambda c: service in c.service_ids
-        )
+        domain = self.env["bti.access.policy"]._case_domain()
+        return boolean_search(self, domain, operator, value)
 
     def _bti_taking_part_services(self):
         """The services taking part in this case with access (as superuser:
         participation decides; callers compare or list them)."""
         self.ensure_one()
+        # sudo: participation decides access; the services leave to be compared.
         return self.sudo().participant_ids.filtered("access_granted").service_id
 
     def _bti_access_service_for(self, user):
@@ -336,13 +315,16 @@ class BtiCase(models.Model):
 
         Runs as superuser (only ids are returned): it names the service in the
         access-log row of a read the user has already been allowed."""
-        services = self._bti_access_services(user) or self.env["bti.service"]
+        services = (
+            self.env["bti.access.policy"]._services(user) or self.env["bti.service"]
+        )
         result = {}
-        for case in self.sudo():
-            participant = case.participant_ids.filtered(
+        # sudo: only the ids of the services leave (see the docstring).
+        for case_sudo in self.sudo():
+            participant_sudo = case_sudo.participant_ids.filtered(
                 lambda p: p.access_granted and p.service_id in services
             )[:1]
-            result[case.id] = participant.service_id.id or False
+            result[case_sudo.id] = participant_sudo.service_id.id or False
         return result
 
     # ------------------------------------------------------------------
@@ -386,8 +368,8 @@ class BtiCase(models.Model):
     def _compute_holder(self):
         for case in self:
             # sudo: the stored holder must not depend on who triggers the compute.
-            batons = case.baton_ids.sudo()
-            case.holder_id = batons.filtered(lambda b: b.state == "active")[
+            batons_sudo = case.baton_ids.sudo()
+            case.holder_id = batons_sudo.filtered(lambda b: b.state == "active")[
                 :1
             ].holder_id
 
@@ -418,34 +400,19 @@ class BtiCase(models.Model):
         for case in self:
             case.user_is_holder = case.holder_id == user
             case.user_is_proposed = case.pending_baton_id.holder_id == user
-            case.user_may_manage = case._bti_may_manage(user)
+            case.user_may_manage = case._bti_may("action_open_decision")
 
-    def _bti_may_manage(self, user):
-        """Holder, a leader of a service in the case, or (while a wondering)
-        a member of the owning service may take decisions on the case."""
-        self.ensure_one()
-        # sudo: a permission check over leaders and members; it returns a bool.
-        case = self.sudo()
-        if case.state == "closed":
-            return False
-        if case.holder_id == user:
-            return True
-        services = case.service_id | case._bti_taking_part_services()
-        if user in services.leader_ids:
-            return True
-        return case.state == "wondering" and user in case.service_id.member_ids
-
-    def _bti_check_may_manage(self):
-        user = self.env.user
+    @api.depends_context("uid")
+    @api.depends("state", "violence_suspicion", "participant_ids.access_granted")
+    def _compute_user_may_suspicion(self):
         for case in self:
-            if not case._bti_may_manage(user):
-                raise UserError(
-                    _(
-                        "Only the stafettholder or a service leader may do this on "
-                        "case %s.",
-                        case.name,
-                    )
-                )
+            saved = isinstance(case.id, int)
+            case.user_may_mark_suspicion = saved and case._bti_may(
+                "action_mark_violence_suspicion"
+            )
+            case.user_may_lift_suspicion = saved and case._bti_may(
+                "action_lift_violence_suspicion"
+            )
 
     # ------------------------------------------------------------------
     # Constraints
@@ -454,28 +421,48 @@ class BtiCase(models.Model):
     def _check_national_id(self):
         for case in self.filtered("national_id"):
             try:
-                parsed = national_id.parse(case.national_id)
-            except national_id.InvalidNationalId as exc:
+                birth_date = self._national_id_birth_date(case.national_id)
+            except stdnum_exceptions.ValidationError as exc:
                 raise ValidationError(
                     _(
                         "%(number)s is not a valid Norwegian national identity number "
-                        "(fødselsnummer or D-number): %(reason)s.",
+                        "(fødselsnummer, D-number or H-number): %(reason)s.",
                         number=case.national_id,
-                        reason=self._national_id_reason(exc.reason),
+                        reason=self._national_id_reason(exc),
                     )
                 ) from exc
-            if case.birth_date and case.birth_date != parsed.birth_date:
+            if case.birth_date and case.birth_date != birth_date:
                 raise ValidationError(
                     _("The national identity number does not match the birth date.")
                 )
 
     @api.model
-    def _national_id_reason(self, reason):
-        return {
-            "format": _("it must be 11 digits"),
-            "checksum": _("the control digits are wrong"),
-            "date": _("it does not contain a valid date"),
-        }.get(reason, reason)
+    def _national_id_compact(self, number):
+        """The number without the spaces, dots and dashes people type into it."""
+        return fodselsnummer.compact((number or "").replace(".", ""))
+
+    @api.model
+    def _national_id_birth_date(self, number):
+        """The birth date in a valid fødselsnummer, D-number or H-number.
+
+        :raises stdnum.exceptions.ValidationError: when the number is not valid
+        """
+        return fodselsnummer.get_birth_date(
+            fodselsnummer.validate(self._national_id_compact(number))
+        )
+
+    @api.model
+    def _national_id_reason(self, error):
+        """Why python-stdnum refused a number, in the user's language."""
+        if isinstance(
+            error, stdnum_exceptions.InvalidLength | stdnum_exceptions.InvalidFormat
+        ):
+            return _("it must be 11 digits")
+        if isinstance(error, stdnum_exceptions.InvalidChecksum):
+            return _("the control digits are wrong")
+        # InvalidComponent: no such date, an unknown century, a birth date in
+        # the future or an FH-number (which holds no birth date).
+        return _("it does not contain a valid date")
 
     @api.constrains("step_id", "level_id")
     def _check_step_level(self):
@@ -512,15 +499,24 @@ class BtiCase(models.Model):
 
     @api.onchange("national_id")
     def _onchange_national_id(self):
-        if self.national_id and national_id.is_valid(self.national_id):
-            self.national_id = national_id.normalize(self.national_id)
-            self.birth_date = national_id.parse(self.national_id).birth_date
+        if not self.national_id:
+            return
+        try:
+            birth_date = self._national_id_birth_date(self.national_id)
+        except stdnum_exceptions.ValidationError:
+            return  # the constraint explains it on saving
+        self.national_id = self._national_id_compact(self.national_id)
+        self.birth_date = birth_date
 
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _bti_action_case(self):
+        return self
+
+    @api.model
+    def _bti_prepare_create_vals(self, vals_list):
+        # sudo: a setting of the administrators that every user's case follows.
         days = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -528,14 +524,10 @@ class BtiCase(models.Model):
         )
         today = self.env["bti.access.policy"]._today()
         for vals in vals_list:
-            if not self.env.su:
-                # A case starts as a wondering at level 0; only the transitions move it.
-                for fname in TRANSITION_FIELDS:
-                    vals.pop(fname, None)
             # The reference always comes from the sequence, never from the client.
             vals["name"] = self.env["ir.sequence"].next_by_code("bti.case") or _("New")
             if vals.get("national_id"):
-                vals["national_id"] = national_id.normalize(vals["national_id"])
+                vals["national_id"] = self._national_id_compact(vals["national_id"])
             # The form sends an empty deadline: fill it in then too.
             if not vals.get("decision_deadline"):
                 vals["decision_deadline"] = age_rules.deadline(today, days)
@@ -551,16 +543,19 @@ class BtiCase(models.Model):
                 "service_id"
             )
             # sudo: only to read the members; the create rule checks the service.
-            service = self.env["bti.service"].sudo().browse(service_id)
+            service_sudo = self.env["bti.service"].sudo().browse(service_id)
             owner = {
                 "service_id": service_id,
                 "user_id": self.env.uid
-                if self.env.user in service.member_ids
+                if self.env.user in service_sudo.member_ids
                 else False,
             }
             vals["participant_ids"] = [Command.create(owner)] + list(
                 vals.get("participant_ids") or []
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
         cases = super().create(vals_list)
         for case in cases:
             case._bti_mark_confidential()
@@ -569,40 +564,20 @@ class BtiCase(models.Model):
                 case._bti_schedule_decision()
         return cases
 
-    def write(self, vals):
-        if set(vals) - CLOSED_WRITABLE_FIELDS:
-            closed = self.filtered(lambda c: c.state == "closed")
-            if closed:
-                raise UserError(
-                    _("Case %s is closed and can no longer be changed.", closed[0].name)
-                )
-        if (
-            TRANSITION_FIELDS & set(vals)
-            and not self.env.su
-            and self.env.context.get("bti_transition") is not _TRANSITION
-        ):
-            raise UserError(
-                _(
-                    "The state, decision and stafettholder of a case change only "
-                    "through its actions."
-                )
-            )
-        if "service_id" in vals and not self.env.su:
-            if any(case.service_id.id != vals["service_id"] for case in self):
-                raise UserError(
-                    _(
-                        "The owning service of a case cannot be changed: add the other "
-                        "service as a participant and hand the baton over."
-                    )
-                )
+    def _bti_prepare_write_vals(self, vals):
+        vals = dict(vals)
         if vals.get("national_id"):
-            vals["national_id"] = national_id.normalize(vals["national_id"])
+            vals["national_id"] = self._national_id_compact(vals["national_id"])
         level_changes = "level_id" in vals or "step_id" in vals
         if "level_id" in vals and "step_id" not in vals:
             level = self.env["bti.level"].browse(vals["level_id"])
             vals["step_id"] = level._first_step().id
         if level_changes:
             vals.setdefault("date_step", fields.Datetime.now())
+        return vals
+
+    def write(self, vals):
+        level_changes = "level_id" in vals or "step_id" in vals
         res = super().write(vals)
         if level_changes:
             self._bti_history("change")
@@ -644,103 +619,116 @@ class BtiCase(models.Model):
         return self
 
     # ------------------------------------------------------------------
-    # Access log hooks: opening (form read), export and print
-    # ------------------------------------------------------------------
-    def read(self, fields=None, load="_classic_read"):  # pylint: disable=redefined-outer-name
-        result = super().read(fields=fields, load=load)
-        if not self._bti_is_listing():
-            self.env["bti.access.log"]._log(self, "read")
-        return result
-
-    # Reading a case writes the access log, so it needs a read/write cursor.
-    read._readonly = False
-
-    def web_read(self, specification):
-        return super().web_read(specification)
-
-    web_read._readonly = False
-
-    @api.model
-    def search_read(
-        self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs
-    ):  # pylint: disable=redefined-outer-name
-        # Integrations read cases with search_read: each returned case is an opening.
-        result = super().search_read(
-            domain=domain,
-            fields=fields,
-            offset=offset,
-            limit=limit,
-            order=order,
-            **read_kwargs,
-        )
-        if result and not self._bti_is_listing():
-            self.env["bti.access.log"]._log(
-                self.browse([row["id"] for row in result]), "read"
-            )
-        return result
-
-    search_read._readonly = False
-
-    def export_data(self, fields_to_export):
-        result = super().export_data(fields_to_export)
-        self.env["bti.access.log"]._log(
-            self, "export", detail=", ".join(fields_to_export)[:250]
-        )
-        return result
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def _bti_wizard(self, model, name, extra_context=None):
+    def _bti_wizard(self, xml_id, extra_context=None):
+        """The window action ``xml_id`` of a wizard, opened on this case."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": model,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_case_id": self.id, **(extra_context or {})},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action["context"] = {"default_case_id": self.id, **(extra_context or {})}
+        return action
 
     def action_open_decision(self):
-        self._bti_check_may_manage()
-        return self._bti_wizard("bti.case.decision.wizard", _("Decide"))
+        self._bti_check_action("action_open_decision")
+        return self._bti_wizard("bti_core.action_bti_case_decision_wizard")
 
     def action_open_close(self):
-        self._bti_check_may_manage()
-        return self._bti_wizard("bti.case.close.wizard", _("Close Case"))
+        self._bti_check_action("action_open_close")
+        return self._bti_wizard("bti_core.action_bti_case_close_wizard")
 
     def action_open_handover(self):
-        self._bti_check_may_manage()
-        return self._bti_wizard("bti.baton.propose.wizard", _("Hand Over the Baton"))
+        self._bti_check_action("action_open_handover")
+        return self._bti_wizard("bti_core.action_bti_baton_propose_wizard")
 
     def action_accept_baton(self):
         self.ensure_one()
+        self._bti_check_action("action_accept_baton")
         return self.pending_baton_id.action_accept()
 
     def action_refuse_baton(self):
         self.ensure_one()
+        self._bti_check_action("action_refuse_baton")
         return self.pending_baton_id.action_refuse()
 
     def action_view_access_log(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Access Log"),
-            "res_model": "bti.access.log",
-            "view_mode": "list",
-            "domain": [("case_id", "=", self.id)],
-        }
+        self._bti_check_action("action_view_access_log")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bti_core.action_bti_access_log"
+        )
+        action["domain"] = [("case_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_mark_violence_suspicion(self):
+        """Mark a suspicion of violence or sexual abuse: from now on nothing of
+        the case reaches the family (no notification, e-mail or invitation)
+        until the child welfare service or a leader lifts the mark."""
+        self._bti_check_action("action_mark_violence_suspicion")
+        for case in self:
+            if case.violence_suspicion:
+                raise UserError(
+                    _(
+                        "Case %s is already marked with a suspicion "
+                        "of violence or abuse.",
+                        case.name,
+                    )
+                )
+            case._bti_system_write({"violence_suspicion": True})
+            case.message_post(
+                body=_(
+                    "%s marked a suspicion of violence or abuse: "
+                    "nothing of this case reaches the family until "
+                    "the child welfare service or a leader lifts the mark.",
+                    self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._bti_violence_suspicion_changed()
+        return True
+
+    def action_lift_violence_suspicion(self):
+        """Lift the suspicion of violence or abuse: the family is reachable again."""
+        self._bti_check_action("action_lift_violence_suspicion")
+        for case in self:
+            if not case.violence_suspicion:
+                raise UserError(
+                    _(
+                        "Case %s is not marked with a suspicion of violence or abuse.",
+                        case.name,
+                    )
+                )
+            case._bti_system_write({"violence_suspicion": False})
+            case.message_post(
+                body=_(
+                    "%s lifted the suspicion of violence or abuse: the family can be "
+                    "informed and invited again.",
+                    self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._bti_violence_suspicion_changed()
+        return True
+
+    def _bti_violence_suspicion_changed(self):
+        """Hook of the addons that reach the family (meetings, the portal), run
+        after the suspicion was marked or lifted on these cases."""
+        return True
+
+    def _bti_case_transition_write(self, vals):
+        """Write fields only the transitions of the case write, for the addons
+        that extend the case (after their own checks)."""
+        return self._bti_system_write(vals)
 
     def _bti_user_service(self, user):
         """The service of the case through which ``user`` may hold the baton."""
         self.ensure_one()
         # sudo: a lookup of the user's own participation; returns a service.
-        participants = self.sudo().participant_ids.filtered(
+        participants_sudo = self.sudo().participant_ids.filtered(
             lambda p: p.access_granted and user in p.service_id.member_ids
         )
-        holders = participants.filtered(lambda p: p.service_id.may_hold_baton)
-        return (holders or participants)[:1].service_id
+        holders_sudo = participants_sudo.filtered(lambda p: p.service_id.may_hold_baton)
+        return (holders_sudo or participants_sudo)[:1].service_id
 
     def _bti_start_baton(self, user):
         """Make ``user`` the first stafettholder (no one to accept from)."""
@@ -748,7 +736,7 @@ class BtiCase(models.Model):
         service = self._bti_user_service(user)
         # sudo: users cannot create batons (see bti.baton); the callers checked
         # that the user may manage the case.
-        baton = (
+        baton_sudo = (
             self.env["bti.baton"]
             .sudo()
             .create(
@@ -766,12 +754,85 @@ class BtiCase(models.Model):
             body=_("%s is now the stafettholder.", user.name),
             subtype_xmlid="mail.mt_note",
         )
-        return baton
+        return baton_sudo.with_env(self.env)
+
+    def _bti_todo_for_responsible(self, summary, **values):
+        """A to-do for the stafettholder, else the owning service's contact
+        person (nothing when neither is known)."""
+        self.ensure_one()
+        responsible = (
+            self.holder_id or self.participant_ids.filtered("is_owner").user_id[:1]
+        )
+        if responsible:
+            self.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                summary=summary,
+                **values,
+            )
+
+    def _bti_keep_holder_with_access(self):
+        """Keep the baton's invariants after access changed (a consent was
+        withdrawn or expired): the stafettholder can open the case, and a
+        pending handover waits only for someone who could. When the holder's
+        service lost access, the baton passes at once to a leader of the
+        owning service (never zero holders), who is told and hands it on as
+        usual."""
+        now = fields.Datetime.now()
+        # sudo: a consequence of the withdrawal, which was checked; the user
+        # who recorded it may have lost access to the case with it.
+        for case_sudo in self.sudo().filtered(lambda c: c.state != "closed"):
+            taking_part = case_sudo._bti_taking_part_services()
+            pending = case_sudo.pending_baton_id
+            if pending and pending.service_id not in taking_part:
+                pending.write({"state": "ended", "date_end": now})
+                case_sudo.activity_unlink(["bti_core.mail_activity_type_bti_baton"])
+            active = case_sudo.baton_ids.filtered(lambda b: b.state == "active")
+            if not active or active.service_id in taking_part:
+                continue
+            owner = case_sudo.service_id
+            successor = (
+                (owner.leader_ids & owner.member_ids)[:1]
+                or owner.leader_ids[:1]
+                or case_sudo.participant_ids.filtered("is_owner").user_id[:1]
+                or owner.member_ids[:1]
+            )
+            active.write({"state": "ended", "date_end": now})
+            # The unique index checks row by row: end the old period first.
+            active.flush_recordset(["state"])
+            self.env["bti.baton"].sudo().create(
+                {
+                    "case_id": case_sudo.id,
+                    "holder_id": successor.id,
+                    "service_id": owner.id,
+                    "state": "active",
+                    "proposed_by_id": self.env.uid,
+                    "date_start": now,
+                }
+            )
+            body = _(
+                "%(service)s no longer has access to case %(case)s: the baton passed "
+                "from %(old)s to %(new)s of the owning service, who hands it on.",
+                service=active.service_id.name,
+                case=case_sudo.name,
+                old=active.holder_id.name,
+                new=successor.name,
+            )
+            case_sudo.message_post(body=body, subtype_xmlid="mail.mt_note")
+            case_sudo.activity_schedule(
+                act_type_xmlid="bti_core.mail_activity_type_bti_baton",
+                user_id=successor.id,
+                summary=_(
+                    "You hold the baton of case %s: hand it on to a service "
+                    "taking part",
+                    case_sudo.name,
+                ),
+            )
 
     def _bti_decide(self, decision, note=False):
         """Take the level-0 decision or, on an active case, change its level."""
         self.ensure_one()
-        self._bti_check_may_manage()
+        self._bti_check_action("action_open_decision")
         if decision in ("close", "child_welfare"):
             reason = "child_welfare" if decision == "child_welfare" else "no_concern"
             if self.state == "wondering":
@@ -792,20 +853,20 @@ class BtiCase(models.Model):
                         self.name,
                     )
                 )
-            self.with_context(bti_transition=_TRANSITION).write({"level_id": level.id})
+            self._bti_system_write({"level_id": level.id})
             self._bti_start_baton(self.env.user)
-            self.with_context(bti_transition=_TRANSITION).state = "active"
+            self._bti_system_write({"state": "active"})
             self.activity_feedback(
                 ["bti_core.mail_activity_type_bti_decision"], feedback=note or False
             )
         else:
             if level == self.level_id:
                 raise UserError(_("Case %s is already at this level.", self.name))
-            self.with_context(bti_transition=_TRANSITION).write({"level_id": level.id})
+            self._bti_system_write({"level_id": level.id})
         return True
 
     def _bti_record_decision(self, decision, note):
-        self.with_context(bti_transition=_TRANSITION).write(
+        self._bti_system_write(
             {
                 "decision": decision,
                 "decision_date": self.env["bti.access.policy"]._today(),
@@ -816,16 +877,18 @@ class BtiCase(models.Model):
 
     def _bti_close(self, reason, note=False, date=False):
         self.ensure_one()
+        self._bti_check_action("action_open_close")
         if self.state == "closed":
             raise UserError(_("Case %s is already closed.", self.name))
         if not reason:
             raise UserError(_("Give a reason for closing the case."))
         now = fields.Datetime.now()
-        # Ending the baton periods is part of closing; users cannot write batons.
+        # sudo: ending the baton periods is part of closing; users cannot write
+        # batons.
         self.sudo().baton_ids.filtered(
             lambda b: b.state in ("proposed", "active")
         ).write({"state": "ended", "date_end": now})
-        self.with_context(bti_transition=_TRANSITION).write(
+        self._bti_system_write(
             {
                 "state": "closed",
                 "close_reason": reason,

@@ -10,3 +10,7 @@ from . import test_jsonrpc
 from . import test_tour
 from . import test_content_mixin
 from . import test_http_downloads
+from . import test_bti_date
+from . import test_consent_dates
+from . import test_action_policy
+from . import test_violence_suspicion

@@ -33,7 +33,17 @@ class TestHttpDownloads(BtiCommon, HttpCase):
             [
                 ("case_id", "=", self.case.id),
                 ("user_id", "=", user.id),
+                ("model", "=", "bti.case"),
                 ("action", "=", "print"),
+            ]
+        )
+
+    def _downloads_of(self, user):
+        return self.env["bti.access.log"].search(
+            [
+                ("case_id", "=", self.case.id),
+                ("user_id", "=", user.id),
+                ("action", "=", "download"),
             ]
         )
 
@@ -61,9 +71,16 @@ class TestHttpDownloads(BtiCommon, HttpCase):
         response = self.url_open(url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"Observation of the child")
+        download = self._downloads_of(self.kg_teacher)
+        self.assertEqual(len(download), 1, "the download is logged")
+        self.assertEqual(
+            (download.model, download.service_id, download.detail),
+            ("bti.case", self.kindergarten, f"File #{self.attachment.id}"),
+        )
         for user in (self.ppt_advisor, self.outsider, self.bti_admin):
             self.authenticate(user.login, user.login)
             with mute_logger("odoo.http"):
                 response = self.url_open(url)
             self.assertIn(response.status_code, (403, 404), user.login)
             self.assertNotIn(b"Observation", response.content, user.login)
+            self.assertFalse(self._downloads_of(user), user.login)

@@ -64,7 +64,18 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
             [
                 ("case_id", "=", (case or self.case).id),
                 ("user_id", "=", user.id),
+                ("model", "=", "bti.case"),
                 ("action", "=", "print"),
+            ]
+        )
+
+    def _downloads_of(self, user, model):
+        return self.env["bti.access.log"].search(
+            [
+                ("case_id", "=", self.case.id),
+                ("user_id", "=", user.id),
+                ("model", "=", model),
+                ("action", "=", "download"),
             ]
         )
 
@@ -83,6 +94,9 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
             response = self._get(user, url)
             self.assertEqual(response.status_code, 200, user.login)
             self.assertEqual(response.content, b"SECRET-KG-FILE observation")
+            download = self._downloads_of(user, "bti.log.entry")
+            self.assertEqual(len(download), 1, f"{user.login}: the download is logged")
+            self.assertEqual(download.detail, f"File #{self.service_file.id}")
         for user in (
             self.school_teacher,
             self.cws_worker,
@@ -92,6 +106,7 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
             response = self._get(user, url)
             self.assertIn(response.status_code, DENIED, user.login)
             self.assertNotIn(b"SECRET-KG-FILE", response.content, user.login)
+            self.assertFalse(self._downloads_of(user, "bti.log.entry"), user.login)
         # The school reads the shared entry's file; another service does not.
         url = f"/web/content/{self.shared_file.id}?download=true"
         response = self._get(self.school_teacher, url)
@@ -162,6 +177,11 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
         url = f"/web/content/bti.log.archive/{archive.id}/document?download=true"
         response = self._get(self.kg_leader, url)
         self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            len(self._downloads_of(self.kg_leader, "bti.log.archive")),
+            1,
+            "the download of the archive copy is logged",
+        )
         # The copy is complete: it holds the kindergarten-only entry too.
         self.assertIn(b"SECRET-KG-ENTRY", response.content)
         self.assertIn(b"SHARED-ENTRY", response.content)
@@ -192,3 +212,4 @@ class TestStafettloggHttpPrivacy(StafettloggCommon, HttpCase):
                     self.assertIn(response.status_code, DENIED)
                     self.assertNotIn(b"SECRET-KG-ENTRY", response.content)
                     self.assertNotIn(b"SHARED-ENTRY", response.content)
+                    self.assertFalse(self._downloads_of(user, "bti.log.archive"))
