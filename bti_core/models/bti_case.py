@@ -553,6 +553,7 @@ class BtiCase(models.Model):
             vals["participant_ids"] = [Command.create(owner)] + list(
                 vals.get("participant_ids") or []
             )
+        return vals_list
 
     @api.model_create_multi
     def create(self, vals_list):

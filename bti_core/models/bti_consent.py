@@ -235,6 +235,7 @@ class BtiConsent(models.Model):
             for vals in vals_list:
                 # Whoever records it, as the real user: never named by the client.
                 vals["recorded_by_id"] = self.env.uid
+        return vals_list
 
     def write(self, vals):
         # Users have no write right at all: say so before the allow-list does.

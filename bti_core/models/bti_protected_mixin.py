@@ -202,8 +202,10 @@ class BtiProtectedMixin(models.AbstractModel):
 
     @api.model
     def _bti_prepare_create_vals(self, vals_list):
-        """Hook: add the values the system sets (references, authors, links),
-        after the client's values passed the allow-list."""
+        """Hook: return ``vals_list`` with the values the system sets
+        (references, authors, links), after the client's values passed the
+        allow-list."""
+        return vals_list
 
     def _bti_prepare_write_vals(self, vals):
         """Hook: return ``vals`` with what the system adds to a write."""
@@ -216,7 +218,7 @@ class BtiProtectedMixin(models.AbstractModel):
             # Missing rights first: an AccessError says more than the list.
             self.browse().check_access("create")
             self._bti_check_create_vals(vals_list)
-        self._bti_prepare_create_vals(vals_list)
+        vals_list = self._bti_prepare_create_vals(vals_list)
         records = super().create(vals_list)
         if guarded and self._bti_action_rows("create"):
             records._bti_check_action("create")

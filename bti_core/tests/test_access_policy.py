@@ -693,8 +693,9 @@ def forged_value(env, record, fname, avoid=()):
     if field.type == "boolean":
         return not current
     if field.type == "many2one":
+        taken = [current.id, *(a for a in avoid if isinstance(a, int))]
         other = (
-            env[field.comodel_name].sudo().search([("id", "!=", current.id)], limit=1)
+            env[field.comodel_name].sudo().search([("id", "not in", taken)], limit=1)
         )
         return other.id
     if field.type == "selection":

@@ -63,7 +63,7 @@ class BtiLogContentMixin(models.AbstractModel):
 
     @api.model
     def _bti_prepare_create_vals(self, vals_list):
-        super()._bti_prepare_create_vals(vals_list)
+        vals_list = super()._bti_prepare_create_vals(vals_list)
         for vals in vals_list:
             if not (self.env.su and vals.get("author_id")):
                 # The author is who writes; only the system (data) names another.
@@ -83,6 +83,7 @@ class BtiLogContentMixin(models.AbstractModel):
                 raise AccessError(
                     _("Only a participating service writes into this stafettlogg.")
                 )
+        return vals_list
 
     @api.model_create_multi
     def create(self, vals_list):

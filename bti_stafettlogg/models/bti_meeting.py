@@ -292,7 +292,7 @@ class BtiMeeting(models.Model):
 
     @api.model
     def _bti_prepare_create_vals(self, vals_list):
-        super()._bti_prepare_create_vals(vals_list)
+        vals_list = super()._bti_prepare_create_vals(vals_list)
         for vals in vals_list:
             if vals.get("case_id"):
                 defaults = self._bti_case_defaults(
@@ -302,6 +302,7 @@ class BtiMeeting(models.Model):
                 for fname, value in defaults.items():
                     if fname not in vals:
                         vals[fname] = value
+        return vals_list
 
     def _bti_record_roles(self, user):
         roles = super()._bti_record_roles(user)
