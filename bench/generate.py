@@ -11,9 +11,11 @@ stafettlogg (log entries, goals, measures, meetings) are computed in Python and
 written with COPY, because the ORM would take hours for 100,000 cases and
 2,000,000 entries. The rows follow the rules the models enforce:
 
-* every case has its owning service as participant (``is_owner``,
-  ``access_granted``); other services join only with a given, valid consent
-  that covers them (``access_granted`` as the model computes it);
+* every case has its owning service as participant (``is_owner``: access
+  always); other services join only with a given, valid consent that covers
+  them. Access is not stored (``access_granted`` is computed at query time
+  from the consents' state and dates): the generator computes it in Python
+  for its own choices and checks it against the consent condition in SQL;
 * an active case at level 1-3 has exactly one active baton, held by a member
   of a participating service with access that may hold the baton, and
   ``bti_case.holder_id`` stores that holder; closed cases have ended batons
@@ -121,8 +123,7 @@ COLUMNS = {
     ],
     "bti_case_participant": [
         "id", "case_id", "service_id", "user_id", "role", "date_joined", "active",
-        "is_owner", "access_granted", "create_uid", "write_uid", "create_date",
-        "write_date",
+        "is_owner", "create_uid", "write_uid", "create_date", "write_date",
     ],
     "bti_consent": [
         "id", "case_id", "recorded_by_id", "withdrawn_by_id", "state", "form", "date",
@@ -308,7 +309,9 @@ class CaseFactory:
         self.age = age
         self.rnd = random.Random(seed)
         self.now = datetime.datetime.now().replace(microsecond=0)
-        self.today = self.now.date()
+        # The BTI date (the municipality's), the day the policy's SQL compares
+        # the consents with.
+        self.today = env["bti.access.policy"]._today()
         self.span = datetime.timedelta(days=3 * 365)
         self.levels = {level.code: level.id for level in env["bti.level"].search([])}
         self.steps = {
@@ -324,6 +327,9 @@ class CaseFactory:
         for service in services:
             self.by_label.setdefault(service["label"], []).append(service)
         self.rows = {table: [] for table in COLUMNS}
+        # Participations with access today, as the policy computes it at query
+        # time (access_granted is not stored): checked against its SQL.
+        self.with_access = array("l")
         cr = env.cr
         cr.execute("SELECT id, partner_id FROM res_users")
         self.partner_of = dict(cr.fetchall())
@@ -478,9 +484,11 @@ class CaseFactory:
                 joiners.append(candidate)
         c["access"] = {owner["id"]: True}
         c["contacts"] = {owner["id"]: c["creator"]}
+        participant_id = self._new_id("bti_case_participant")
+        self.with_access.append(participant_id)  # the owning service: always
         self.rows["bti_case_participant"].append(
-            (self._new_id("bti_case_participant"), c["id"], owner["id"], c["creator"])
-            + ("Owning service", c["created"].date(), True, True, True)
+            (participant_id, c["id"], owner["id"], c["creator"])
+            + ("Owning service", c["created"].date(), True, True)
             + self._stamps(c["creator"], c["created"])
         )
         if not joiners:
@@ -489,10 +497,12 @@ class CaseFactory:
         for service in joiners:
             contact = self._member(service)
             c["contacts"][service["id"]] = contact
+            participant_id = self._new_id("bti_case_participant")
+            if c["access"][service["id"]]:  # a given, valid consent covers it
+                self.with_access.append(participant_id)
             self.rows["bti_case_participant"].append(
-                (self._new_id("bti_case_participant"), c["id"], service["id"])
+                (participant_id, c["id"], service["id"])
                 + (contact, "Cooperating service", joined, True, False)
-                + (c["access"][service["id"]],)
                 + self._stamps(c["creator"], c["created"])
             )
         c["joined"] = joined
@@ -905,7 +915,7 @@ class LogFactory:
     def __init__(self, env, services, seed):
         self.rnd = random.Random(seed + 1)  # the cases keep their own sequence
         self.now = datetime.datetime.now().replace(microsecond=0)
-        self.today = self.now.date()
+        self.today = env["bti.access.policy"]._today()
         self.services = {s["id"]: s for s in services}
         cr = env.cr
         cr.execute("SELECT code, id FROM bti_development_area ORDER BY sequence, id")
@@ -1275,11 +1285,11 @@ class LogFactory:
                 self.rows["bti_meeting_family_rel"].append((meeting_id, partner))
 
 
-def missing_required_columns(cr):
+def missing_required_columns(cr, tables):
     """NOT NULL columns without a default that the generator does not fill
-    (the models changed): {table: [columns]}."""
+    (the models changed): {table: [columns]}. ``tables``: {table: columns}."""
     missing = {}
-    for table, columns in LOG_COLUMNS.items():
+    for table, columns in tables.items():
         cr.execute(
             """SELECT column_name FROM information_schema.columns
                 WHERE table_name = %s AND is_nullable = 'NO'
@@ -1294,7 +1304,7 @@ def missing_required_columns(cr):
 
 def generate_log(env, args, log, timer):
     cr = env.cr
-    missing = missing_required_columns(cr)
+    missing = missing_required_columns(cr, LOG_COLUMNS)
     if missing:
         sys.exit(f"the generator does not fill these NOT NULL columns: {missing}")
     log.goals_and_measures()
@@ -1334,6 +1344,10 @@ def generate_log(env, args, log, timer):
 
 
 def generate_cases(env, args, services, timer, log):
+    """The cases and everything under them; returns the factory."""
+    missing = missing_required_columns(env.cr, COLUMNS)
+    if missing:
+        sys.exit(f"the generator does not fill these NOT NULL columns: {missing}")
     factory = CaseFactory(env, services, args.seed)
     for k in range(args.cases):
         log.add_case(factory.make(k, args.cases))
@@ -1343,8 +1357,19 @@ def generate_cases(env, args, services, timer, log):
     sequence = env["ir.sequence"].search([("code", "=", "bti.case")])
     sequence.write({"number_next": args.cases + 1})
     env.invalidate_all()
+    return factory
 
 
+# The participation ``p`` gives access today: the owning service always, any
+# other while a given consent covers it (valid_from <= today <= valid_until),
+# as bti.access.policy computes it at query time (``access_granted`` is not
+# stored). ``%(today)s`` is the BTI date, a parameter of every check.
+ACCESS = """(p.active AND (p.is_owner OR EXISTS (
+        SELECT 1 FROM bti_consent ak
+          JOIN bti_consent_bti_service_rel ar ON ar.bti_consent_id = ak.id
+         WHERE ak.case_id = p.case_id AND ar.bti_service_id = p.service_id
+           AND ak.state = 'given' AND ak.valid_from <= %(today)s
+           AND (ak.valid_until IS NULL OR ak.valid_until >= %(today)s))))"""
 CHECKS = {
     "active level 1-3 cases without exactly one active baton": """
         SELECT count(*) FROM bti_case c
@@ -1357,20 +1382,23 @@ CHECKS = {
           LEFT JOIN bti_baton b ON b.case_id = c.id AND b.state = 'active'
          WHERE c.holder_id IS DISTINCT FROM b.holder_id
     """,
-    "cases without an owner participant with access": """
+    "cases without an active owner participant": f"""
         SELECT count(*) FROM bti_case c WHERE NOT EXISTS (
             SELECT 1 FROM bti_case_participant p
              WHERE p.case_id = c.id AND p.service_id = c.service_id
-               AND p.is_owner AND p.access_granted)
+               AND p.is_owner AND {ACCESS})
     """,
-    "participants with access but no valid consent": """
+    # bench_expected_access: the generator's own computation (check_consistency)
+    "participations whose access today differs from the generator's": f"""
         SELECT count(*) FROM bti_case_participant p
-         WHERE p.access_granted AND NOT p.is_owner AND NOT EXISTS (
-            SELECT 1 FROM bti_consent k
-              JOIN bti_consent_bti_service_rel r ON r.bti_consent_id = k.id
-             WHERE k.case_id = p.case_id AND r.bti_service_id = p.service_id
-               AND k.state = 'given' AND k.valid_from <= CURRENT_DATE
-               AND (k.valid_until IS NULL OR k.valid_until >= CURRENT_DATE))
+         WHERE {ACCESS} <> (p.id IN (SELECT id FROM bench_expected_access))
+    """,
+    "active batons held through a service without access": f"""
+        SELECT count(*) FROM bti_baton b
+         WHERE b.state = 'active' AND NOT EXISTS (
+            SELECT 1 FROM bti_case_participant p
+             WHERE p.case_id = b.case_id AND p.service_id = b.service_id
+               AND {ACCESS})
     """,
     "batons held by a non-member": """
         SELECT count(*) FROM bti_baton b WHERE NOT EXISTS (
@@ -1391,7 +1419,7 @@ for _table in CONTENT_TABLES:
             SELECT count(*) FROM {_table} x WHERE NOT EXISTS (
                 SELECT 1 FROM bti_case_participant p
                  WHERE p.case_id = x.case_id AND p.service_id = x.author_service_id
-                   AND p.access_granted)
+                   AND {ACCESS})
         """,
         f"{_table}: author not a member of the author's service": f"""
             SELECT count(*) FROM {_table} x WHERE NOT EXISTS (
@@ -1402,8 +1430,8 @@ for _table in CONTENT_TABLES:
             SELECT count(*) FROM {_table} x WHERE NOT EXISTS (
                 SELECT 1 FROM bti_consent k
                  WHERE k.case_id = x.case_id AND k.state = 'given'
-                   AND k.valid_from <= CURRENT_DATE
-                   AND (k.valid_until IS NULL OR k.valid_until >= CURRENT_DATE))
+                   AND k.valid_from <= %(today)s
+                   AND (k.valid_until IS NULL OR k.valid_until >= %(today)s))
         """,
         f"{_table}: with a category the author's service may not read": f"""
             SELECT count(*) FROM {_table} x
@@ -1455,14 +1483,14 @@ CHECKS |= {
         SELECT count(*) FROM bti_measure m JOIN bti_goal g ON g.id = m.goal_id
          WHERE g.case_id <> m.case_id OR m.date_evaluation < m.date_start
     """,
-    "measures whose responsible service has no access or person is no member": """
+    "measures whose responsible service has no access or person is no member": f"""
         SELECT count(*) FROM bti_measure m
          WHERE (m.responsible_kind = 'family'
                 AND (m.responsible_service_id IS NOT NULL
                      OR m.responsible_user_id IS NOT NULL))
             OR (m.responsible_kind = 'service' AND NOT EXISTS (
                 SELECT 1 FROM bti_case_participant p
-                 WHERE p.case_id = m.case_id AND p.access_granted
+                 WHERE p.case_id = m.case_id AND {ACCESS}
                    AND p.service_id = m.responsible_service_id))
             OR (m.responsible_user_id IS NOT NULL AND NOT EXISTS (
                 SELECT 1 FROM bti_service_member_rel r
@@ -1482,13 +1510,13 @@ CHECKS |= {
                       JOIN bti_service_member_rel u ON u.service_id = r.bti_service_id
                      WHERE r.bti_meeting_id = m.id AND u.user_id = s.user_id))
     """,
-    "case followers whose service has no access": """
+    "case followers whose service has no access": f"""
         SELECT count(*) FROM mail_followers f
           JOIN res_users u ON u.partner_id = f.partner_id
          WHERE f.res_model = 'bti.case' AND NOT EXISTS (
             SELECT 1 FROM bti_case_participant p
               JOIN bti_service_member_rel m ON m.service_id = p.service_id
-             WHERE p.case_id = f.res_id AND p.access_granted AND m.user_id = u.id)
+             WHERE p.case_id = f.res_id AND {ACCESS} AND m.user_id = u.id)
     """,
 }
 
@@ -1522,11 +1550,16 @@ def database_size(db):
     return f"database {size} (largest: {largest})"
 
 
-def check_consistency(cr):
-    """A few invariants of the models, checked in SQL on the generated data."""
+def check_consistency(cr, today, with_access):
+    """A few invariants of the models, checked in SQL on the generated data.
+    ``with_access``: the participations the generator computed to have access
+    on ``today`` (the BTI date), compared with the consent condition."""
+    cr.execute("CREATE TEMPORARY TABLE bench_expected_access (id integer PRIMARY KEY)")
+    copy_rows(cr, "bench_expected_access", ((pid,) for pid in with_access), ["id"])
+    cr.execute("ANALYZE bench_expected_access")
     bad = 0
     for label, query in CHECKS.items():
-        cr.execute(query)
+        cr.execute(query, {"today": today})
         count = cr.fetchone()[0]
         if count:
             print(f"  INCONSISTENT: {count} {label}")
@@ -1564,10 +1597,10 @@ def main():
         create_users(env, services, args.users)
         timer.step(f"ORM: {args.users} users (BTI employees, one service each)")
         log = LogFactory(env, services, args.seed)
-        generate_cases(env, args, services, timer, log)
+        factory = generate_cases(env, args, services, timer, log)
         generate_log(env, args, log, timer)
         cr.commit()
-        bad = check_consistency(cr)
+        bad = check_consistency(cr, factory.today, factory.with_access)
         timer.step("consistency checks" + (f": {bad} problems" if bad else ": OK"))
     vacuum_analyze(args.db)
     timer.step("VACUUM ANALYZE")

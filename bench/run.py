@@ -1,21 +1,33 @@
 #!/usr/bin/env python3
 """Time the case list, a case, the per-level count, the stafettlogg of a case,
-writing a log entry and the overdue evaluations, member vs superuser.
+writing a log entry and the overdue evaluations, member vs superuser, with and
+without the access log's writer.
 
-    .venv/bin/python bench/run.py [--db bti_bench] [--runs 30] [--profile] [--explain]
+    .venv/bin/python bench/run.py [--db bti_bench] [--runs 30] [--login LOGIN]...
+        [--replica] [--profile] [--explain]
 
 Runs the same server-side calls the web client makes (``web_search_read``,
 ``web_read``, ``web_read_group``, ``create`` and a button) with the
-specifications built from the real views, for a typical service member (record
-rules apply) and for the superuser (``su=True``: no record rules), on the same
-data. The ORM cache is emptied before every run; everything runs in one
-transaction that is rolled back at the end, so the access-log rows that opening
-a case writes do not stay, and every written log entry is rolled back to a
-savepoint after its run.
+specifications built from the real views, for a typical service member and a
+member of the largest school (record rules apply, reads of case content are
+written in the access log), for the same members with the access log's writer
+disabled in this process (``access_log_writer_disabled``), and for the
+superuser (``su=True``: no record rules, and uid 1 is not logged), on the same
+data. The runs of the three alternate, so that the load of the machine weighs
+on each alike. The ORM cache and the access log's per-request state are
+emptied before every run, so each run pays what a request pays. Everything
+runs in one transaction that is rolled back at the end; every written log
+entry is rolled back to a savepoint after its run.
+
+``--replica``: the reads run on a read-only cursor, as Odoo 18 serves
+``@api.readonly`` calls when a replica is configured; the access log then
+writes its rows in a short transaction of its own, committed at once (timed),
+and this script deletes them at the end.
 """
 
 import argparse
 import ast
+import contextlib
 import statistics
 import sys
 import threading
@@ -58,12 +70,21 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=30, help="timed runs per operation")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first")
     parser.add_argument(
-        "--login", help="member to use (default: a typical one is picked)"
+        "--login",
+        action="append",
+        help="member to use, may be repeated (default: a typical member and a "
+        "member of the largest school are picked)",
+    )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="run the reads on a read-only cursor (Odoo with a replica): the "
+        "access log commits its rows in a transaction of its own",
     )
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="list the slowest SQL queries of one member run",
+        help="list the slowest SQL queries of one member run (with the log)",
     )
     parser.add_argument(
         "--explain",
@@ -176,6 +197,97 @@ def default_domain(env, action):
 
 
 # ----------------------------------------------------------------------
+# The access log: its writer, its per-request state, its rows
+# ----------------------------------------------------------------------
+ACCESS_LOG_MODEL = "bti.access.log"
+# The method every access-log row is written through (bti_core's
+# bti_access_log.py); the one patch point of access_log_writer_disabled.
+ACCESS_LOG_WRITER = "_bti_log_records"
+
+
+def _access_log_state_key():
+    """The key of the access log's per-request state in ``cr.cache``."""
+    try:
+        from odoo.addons.bti_core.models.bti_access_log import (  # noqa: PLC0415
+            REQUEST_STATE,
+        )
+    except ImportError:
+        return ACCESS_LOG_MODEL
+    return REQUEST_STATE
+
+
+def forget_access_log_state(cr):
+    """Start a new request for the access log: it writes one row per (user,
+    case, model, action) and request, remembered in ``cr.cache`` for the
+    cursor's life. One cursor serves all runs here, so the memory is dropped
+    before each run, which then writes what a request writes."""
+    cr.cache.pop(_access_log_state_key(), None)
+
+
+@contextlib.contextmanager
+def access_log_writer_disabled(registry):
+    """Within the block, this process writes no access-log row: the writer
+    (``ACCESS_LOG_WRITER`` of ``bti.access.log``) does nothing. What remains is
+    deciding whether a fetch is logged (``bti.access.logged._fetch_query``)."""
+    cls = registry[ACCESS_LOG_MODEL]
+    own = cls.__dict__.get(ACCESS_LOG_WRITER)
+
+    def no_row(self, *args, **kwargs):
+        return None
+
+    setattr(cls, ACCESS_LOG_WRITER, no_row)
+    try:
+        yield
+    finally:
+        if own is None:
+            delattr(cls, ACCESS_LOG_WRITER)
+        else:
+            setattr(cls, ACCESS_LOG_WRITER, own)
+
+
+class AccessLogRows:
+    """Counts the access-log rows a run writes, by model: those of the
+    transaction of the run (visible to its cursor only) and, with --replica,
+    those committed by the log's own transactions (seen by a new cursor: the
+    run's cursor reads an older snapshot)."""
+
+    def __init__(self, registry, cr, committed):
+        self.registry = registry
+        self.cr = cr
+        self.committed = committed
+        self.first_id = self.last_id()
+
+    def last_id(self):
+        # A sequence is not transactional: every id handed out so far.
+        self.cr.execute(
+            """SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END
+                 FROM bti_access_log_id_seq"""
+        )
+        return self.cr.fetchone()[0]
+
+    def since(self, last_id):
+        query = """SELECT model, count(*) FROM bti_access_log WHERE id > %s
+                    GROUP BY model"""
+        self.cr.execute(query, [last_id])
+        counts = dict(self.cr.fetchall())
+        if self.committed:
+            with self.registry.cursor() as cr:
+                cr.execute(query, [last_id])
+                for model, n in cr.fetchall():
+                    counts[model] = counts.get(model, 0) + n
+        return counts
+
+    def delete_committed(self):
+        """Delete the rows the runs committed (--replica): the benchmark
+        database stays as generated. Plain SQL: the model refuses deletion."""
+        if not self.committed:
+            return 0
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM bti_access_log WHERE id > %s", [self.first_id])
+            return cr.rowcount
+
+
+# ----------------------------------------------------------------------
 # Measuring
 # ----------------------------------------------------------------------
 class QueryLog:
@@ -198,80 +310,136 @@ class QueryLog:
 
 
 class Op:
-    """One timed operation: ``fn`` is timed; ``setup`` (its result is passed to
-    ``teardown``) and ``teardown`` run around it, untimed."""
+    """One timed operation in ``env``: ``fn`` is timed; ``setup`` (its result is
+    passed to ``teardown``) and ``teardown`` run around it, untimed."""
 
-    def __init__(self, fn, target_ms=None, setup=None, teardown=None):
+    def __init__(self, env, fn, target_ms=None, setup=None, teardown=None):
+        self.env = env
         self.fn = fn
         self.target_ms = target_ms
         self.setup = setup
         self.teardown = teardown
 
-    def run(self, env, log=None):
+    def run(self, rows=None, log=None):
+        """Milliseconds, and the access-log rows by model (with ``rows``)."""
+        env = self.env
         env.invalidate_all()
+        forget_access_log_state(env.cr)
+        last_id = rows.last_id() if rows else None
         state = self.setup() if self.setup else None
         try:
-            t0 = time.perf_counter()
-            if log is None:
+            with log or contextlib.nullcontext():
+                t0 = time.perf_counter()
                 self.fn()
-                env.flush_all()  # the access-log row is written within the request
-            else:
-                with log:
-                    self.fn()
-                    env.flush_all()
-            return (time.perf_counter() - t0) * 1000
+                env.flush_all()  # the access-log rows are written in the request
+                elapsed = (time.perf_counter() - t0) * 1000
+            return elapsed, (rows.since(last_id) if rows else {})
         finally:
             if self.teardown:
                 self.teardown(state)
 
 
-def measure(env, op, runs, warmup):
+class Result:
+    def __init__(self):
+        self.times = []
+        self.rows = []  # total access-log rows of each run
+        self.models = {}  # model -> rows of the last run
+
+    def add(self, elapsed, counts):
+        self.times.append(elapsed)
+        self.rows.append(sum(counts.values()))
+        self.models = counts
+
+
+# Who runs the operations: the member, the same member with the access log's
+# writer disabled, the superuser.
+VARIANTS = ("member", "no log", "superuser")
+
+
+def measure(registry, ops, rows, runs, warmup):
+    """{variant: Result} of one operation; the variants' runs alternate."""
+    results = {variant: Result() for variant in ops}
+
+    def once(variant):
+        if variant == "no log":
+            with access_log_writer_disabled(registry):
+                return ops[variant].run(rows)
+        return ops[variant].run(rows)
+
     for _ in range(warmup):
-        op.run(env)
-    return [op.run(env) for _ in range(runs)]
+        for variant in ops:
+            once(variant)
+    for _ in range(runs):
+        for variant in ops:
+            results[variant].add(*once(variant))
+    return results
 
 
-def pick_member(env, login=None):
-    """A non-leader member of the service whose open-case count is the median."""
-    if login:
-        return env["res.users"].search([("login", "=", login)], limit=1)
-    env.cr.execute(
-        """
-        WITH visible AS (
-            SELECT s.id AS service_id, count(DISTINCT c.id) AS n
-              FROM bti_service s
-              JOIN bti_case c ON c.state != 'closed'
-               AND ((c.state = 'wondering' AND c.service_id = s.id)
-                    OR EXISTS (SELECT 1 FROM bti_case_participant p
-                                WHERE p.case_id = c.id AND p.service_id = s.id
-                                  AND p.access_granted))
-             GROUP BY s.id
+def _visible_open_cases(env):
+    """(service id, name, open cases its members see) of every service, fewest
+    first; access as the policy computes it at query time."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    granted = env["bti.access.policy"]._granted_sql(SQL("p.service_id, p.case_id"))
+    return env.execute_query(
+        SQL(
+            """SELECT s.id, s.name, count(DISTINCT c.id) AS n
+                 FROM bti_service s
+                 JOIN %s AS g(service_id, case_id) ON g.service_id = s.id
+                 JOIN bti_case c ON c.id = g.case_id AND c.state != 'closed'
+                GROUP BY s.id, s.name ORDER BY n, s.id""",
+            granted,
         )
-        SELECT service_id, n FROM visible ORDER BY n
-        """
     )
-    rows = env.cr.fetchall()
-    service_id, _n = rows[len(rows) // 2]
-    service = env["bti.service"].browse(service_id)
-    members = service.member_ids - service.leader_ids
-    return (members or service.member_ids)[:1]
+
+
+def pick_members(env, logins=None):
+    """[(label, user)]: the members of ``logins``, else a non-leader member of
+    the service whose open-case count is the median (typical) and one of the
+    school with the most open cases (largest school)."""
+    users = env["res.users"]
+    if logins:
+        return [
+            (login, users.search([("login", "=", login)], limit=1)) for login in logins
+        ]
+    services = _visible_open_cases(env)
+    if not services:
+        return []
+    typical = services[len(services) // 2][0]
+    schools = [
+        row
+        for row in services
+        if row[1].startswith("School ") and row[1][len("School ") :].isdigit()
+    ]
+    picked = [("typical member", typical)]
+    if schools:
+        picked.append(("largest school", schools[-1][0]))
+    result = []
+    for label, service_id in picked:
+        service = env["bti.service"].browse(service_id)
+        members = service.member_ids - service.leader_ids
+        result.append((label, (members or service.member_ids)[:1]))
+    return result
 
 
 class Scenario:
-    """The member, the two environments, the specifications and the case."""
+    """One member, the environments, the specifications and the cases."""
 
-    def __init__(self, cr, args):
+    def __init__(self, cr, read_cr, label, member):
         from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
         su_env = api.Environment(cr, SUPERUSER_ID, {})
-        member = pick_member(su_env, args.login)
-        if not member:
-            sys.exit("no member found: generate the data first (bench/generate.py)")
         ctx = dict(member.context_get(), allowed_company_ids=member.company_ids.ids)
+        self.label = label
         self.member = member
+        # Reads on read_cr (--replica: a read-only cursor), writes on cr.
         self.envs = {
             "member": api.Environment(cr, member.id, ctx),
             "superuser": api.Environment(cr, SUPERUSER_ID, ctx, su=True),
+        }
+        self.read_envs = {
+            "member": api.Environment(read_cr, member.id, ctx),
+            "superuser": api.Environment(read_cr, SUPERUSER_ID, ctx, su=True),
         }
         self.cr = cr
         self.su_env = su_env
@@ -313,7 +481,7 @@ class Scenario:
         self.log_order = "date desc, id desc"
         self.overdue_domain = [("is_evaluation_overdue", "=", True)]
         self.overdue_order = su_env["bti.measure"]._order
-        case_ids = su_env["bti.case"]._bti_accessible_case_ids(member) or []
+        case_ids = su_env["bti.access.policy"]._case_ids(member) or []
         self.cr.execute(
             """SELECT e.case_id FROM bti_log_entry e
                  JOIN bti_case c ON c.id = e.case_id AND c.state = 'active'
@@ -340,12 +508,27 @@ class Scenario:
             self.entry_vals, author_id=member.id, author_service_id=service_id
         )
 
-    def describe_log(self):
+    def describe(self, args):
+        total, seen, seen_open = self.counts
+        services = ", ".join(self.member.bti_service_ids.mapped("name"))
+        case = self.case.sudo()
+        print(f"== {self.label}: {self.member.login} ({services})")
+        print(
+            f"Sees {seen} of the {total} cases, {seen_open} not closed. Opened case "
+            f"{case.name}: level {case.level_code}, {case.state}, "
+            f"{len(case.participant_ids)} participants, {len(case.consent_ids)} "
+            f"consents, {len(case.baton_ids)} batons."
+        )
+        print(
+            f"List domain {self.domain}, order {self.order!r}, {len(self.list_spec)} "
+            f"fields; form {len(self.form_spec)} fields. {args.runs} runs after "
+            f"{args.warmup} warm-up."
+        )
         case = self.log_case
         if not case:
             print(
                 "The member takes part in no open case with a stafettlogg: the log "
-                "and write operations are skipped."
+                "and write operations are skipped.\n"
             )
             return
         member = self.envs["member"]
@@ -356,8 +539,7 @@ class Scenario:
             f"case with the longest log): {entries.search_count(self.log_domain)} "
             f"entries, the member reads "
             f"{member['bti.log.entry'].search_count(self.log_domain)}; list "
-            f"{self.log_view}, order {self.log_order!r}, fields "
-            f"{', '.join(self.log_spec)}."
+            f"{self.log_view}, order {self.log_order!r}."
         )
         print(
             f"Overdue evaluations: {measures.search_count(self.overdue_domain)} "
@@ -366,30 +548,13 @@ class Scenario:
             f"{self.overdue_order!r}.\n"
         )
 
-    def describe(self, args):
-        total, seen, seen_open = self.counts
-        services = ", ".join(self.member.bti_service_ids.mapped("name"))
-        case = self.case.sudo()
-        print(f"Database {args.db}: {total} cases; the superuser sees all of them.")
-        print(
-            f"Member {self.member.login} ({services}) sees {seen} cases, "
-            f"{seen_open} not closed."
-        )
-        print(
-            f"Opened case {case.name}: level {case.level_code}, {case.state}, "
-            f"{len(case.participant_ids)} participants, {len(case.consent_ids)} "
-            f"consents, {len(case.baton_ids)} batons."
-        )
-        print(
-            f"List domain {self.domain}, order {self.order!r}, {len(self.list_spec)} "
-            f"fields; form {len(self.form_spec)} fields. {args.runs} runs after "
-            f"{args.warmup} warm-up.\n"
-        )
-
-    def operations(self, env):
+    def operations(self, who):
+        """{label: Op} as ``who`` ("member" or "superuser")."""
+        env = self.read_envs[who]
         model = env["bti.case"]
         ops = {
             "list: my cases, first page": Op(
+                env,
                 lambda: model.web_search_read(
                     self.domain,
                     self.list_spec,
@@ -401,17 +566,19 @@ class Scenario:
                 READ_TARGET_MS,
             ),
             "form: open one case": Op(
-                lambda: model.browse(self.case.id).web_read(self.form_spec)
+                env, lambda: model.browse(self.case.id).web_read(self.form_spec)
             ),
             "kanban: count per level": Op(
+                env,
                 lambda: model.web_read_group(
                     self.domain, ["level_id"], ["level_id"], lazy=True
-                )
+                ),
             ),
         }
         if self.log_case:
             entries = env["bti.log.entry"]
             ops["log: a case's stafettlogg"] = Op(
+                env,
                 lambda: entries.web_search_read(
                     self.log_domain,
                     self.log_spec,
@@ -422,9 +589,10 @@ class Scenario:
                 ),
                 READ_TARGET_MS,
             )
-            ops["write: publish a log entry"] = self._write_op(env)
+            ops["write: publish a log entry"] = self._write_op(self.envs[who])
         measures = env["bti.measure"]
         ops["overdue: evaluations"] = Op(
+            env,
             lambda: measures.web_search_read(
                 self.overdue_domain,
                 OVERDUE_SPEC,
@@ -454,6 +622,7 @@ class Scenario:
             env.flush_all()
             cr.precommit.run()
             env.invalidate_all()
+            forget_access_log_state(cr)  # request 2 is a request of its own
             entry.action_publish()  # request 2: the "Publish" button
             env.flush_all()
             cr.precommit.run()
@@ -463,51 +632,104 @@ class Scenario:
             env.invalidate_all()
 
         return Op(
+            env,
             write,
             WRITE_TARGET_MS,
             setup=lambda: cr.savepoint(flush=True),
             teardown=teardown,
         )
 
+    def measure(self, registry, rows, args):
+        """{(variant, label): Result}"""
+        member_ops = self.operations("member")
+        variants = {
+            "member": member_ops,
+            "no log": self.operations("member"),
+            "superuser": self.operations("superuser"),
+        }
+        results = {}
+        for label in member_ops:
+            ops = {variant: variants[variant][label] for variant in VARIANTS}
+            for variant, result in measure(
+                registry, ops, rows, args.runs, args.warmup
+            ).items():
+                results[variant, label] = result
+        return results
+
+
+def read_cursor(registry, args):
+    """The cursor of the reads: the run's own, or with --replica a read-only
+    one (as Odoo gives an @api.readonly call when a replica is configured)."""
+    if not args.replica:
+        return contextlib.nullcontext(None)
+    import odoo  # noqa: PLC0415
+
+    return contextlib.closing(odoo.sql_db.db_connect(args.db, readonly=True).cursor())
+
 
 def main():
     args = parse_args()
     odoo = _common.setup_odoo(args)
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
     registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
+    if not hasattr(registry[ACCESS_LOG_MODEL], ACCESS_LOG_WRITER):
+        sys.exit(f"{ACCESS_LOG_MODEL} has no {ACCESS_LOG_WRITER}: update run.py")
+    passed = True
+    with registry.cursor() as cr, read_cursor(registry, args) as read_cr:
+        rows = AccessLogRows(registry, cr, committed=args.replica)
         try:
-            scenario = Scenario(cr, args)
-            scenario.describe(args)
-            scenario.describe_log()
-            results = {}
-            for who, env in scenario.envs.items():
-                for label, op in scenario.operations(env).items():
-                    results[(who, label)] = measure(env, op, args.runs, args.warmup)
-            passed = print_table(results, scenario.operations(scenario.envs["member"]))
-            if args.profile:
-                env = scenario.envs["member"]
-                for label, op in scenario.operations(env).items():
-                    log = QueryLog()
-                    op.run(env, log)
-                    profile(cr, label, log.queries, args.explain)
+            su_env = api.Environment(cr, SUPERUSER_ID, {})
+            members = pick_members(su_env, args.login)
+            if not members or not all(user for _label, user in members):
+                sys.exit("no member found: generate the data first (generate.py)")
+            reads = "a read-only cursor (--replica)" if args.replica else "its cursor"
+            print(
+                f"Database {args.db}; reads on {reads}"
+                ". Variants: the member; the member with the access log's writer "
+                f"disabled ({ACCESS_LOG_MODEL}.{ACCESS_LOG_WRITER}); the superuser.\n"
+            )
+            for label, member in members:
+                scenario = Scenario(cr, read_cr or cr, label, member)
+                scenario.describe(args)
+                results = scenario.measure(registry, rows, args)
+                ok = print_table(results, scenario.operations("member"))
+                passed = passed and ok
+                if args.profile:
+                    for op_label, op in scenario.operations("member").items():
+                        log = QueryLog()
+                        op.run(log=log)
+                        profile(cr, op_label, log.queries, args.explain)
+                print()
         finally:
             cr.rollback()  # no lasting writes (the access log of the runs)
+            deleted = rows.delete_committed()
+            if deleted:
+                print(f"Deleted the {deleted} access-log rows the runs committed.")
     return 0 if passed else 1
+
+
+def _stats(values):
+    return statistics.median(values), _common.percentile(values, 95)
 
 
 def print_table(results, ops):
     header = (
-        f"{'operation':<30} {'member med':>10} {'p95':>8} {'super med':>10} "
-        f"{'p95':>8} {'ratio':>6}  result"
+        f"{'operation':<28} {'member':>7} {'p95':>6} {'no log':>7} {'p95':>6} "
+        f"{'super':>6} {'p95':>6} {'ratio':>5} {'ratio0':>6} {'log ms':>6} "
+        f"{'rows':>4}  result"
     )
     print(header)
     print("-" * len(header))
     failed = False
+    models = {}
     for label, op in ops.items():
-        member, superuser = results[("member", label)], results[("superuser", label)]
-        m_med, m_p95 = statistics.median(member), _common.percentile(member, 95)
-        s_med, s_p95 = statistics.median(superuser), _common.percentile(superuser, 95)
+        member = results["member", label]
+        m_med, m_p95 = _stats(member.times)
+        n_med, n_p95 = _stats(results["no log", label].times)
+        s_med, s_p95 = _stats(results["superuser", label].times)
         ratio = m_med / s_med if s_med else float("inf")
+        ratio0 = n_med / s_med if s_med else float("inf")
         ok = ratio <= RATIO_TARGET
         checks = [f"ratio{'<=' if ok else '>'}{RATIO_TARGET:g}"]
         if op.target_ms:
@@ -515,11 +737,31 @@ def print_table(results, ops):
             checks.insert(0, f"p95{'<' if p95_ok else '>='}{op.target_ms:g}ms")
             ok = ok and p95_ok
         failed = failed or not ok
+        rows = statistics.median(member.rows)
+        others = [
+            sum(results[variant, label].rows)
+            for variant in VARIANTS
+            if variant != "member"
+        ]
+        if any(others):
+            print(f"  (!) {label}: rows written without the writer or as superuser")
+        models[label] = member.models
         print(
-            f"{label:<30} {m_med:10.1f} {m_p95:8.1f} {s_med:10.1f} {s_p95:8.1f} "
-            f"{ratio:6.2f}  {'PASS' if ok else 'FAIL'} ({', '.join(checks)})"
+            f"{label:<28} {m_med:7.1f} {m_p95:6.1f} {n_med:7.1f} {n_p95:6.1f} "
+            f"{s_med:6.1f} {s_p95:6.1f} {ratio:5.2f} {ratio0:6.2f} "
+            f"{m_med - n_med:6.1f} {rows:4g}  {'PASS' if ok else 'FAIL'} "
+            f"({', '.join(checks)})"
         )
-    print("\ntimes in ms; ratio = member median / superuser median")
+    print(
+        "\ntimes in ms (median, p95); member: with the access log; no log: the "
+        "same member, the log's writer disabled; super: the superuser; ratio = "
+        "member / super, ratio0 = no log / super (medians); log ms = member - "
+        "no log; rows: access-log rows the member's run wrote (median)"
+    )
+    for label, counts in models.items():
+        if counts:
+            detail = ", ".join(f"{m} {n}" for m, n in sorted(counts.items()))
+            print(f"  rows of {label}: {detail}")
     return not failed
 
 

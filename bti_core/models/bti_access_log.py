@@ -169,6 +169,8 @@ class BtiAccessLog(models.Model):
             if self.env.cr.readonly:
                 self._bti_create_outside(vals_list)
             else:
+                # sudo: users have no create right on the log (nobody forges or
+                # floods rows over RPC); the read it records was the user's own.
                 self.sudo().create(vals_list)
                 self._bti_pending(state, keys)
         finally:

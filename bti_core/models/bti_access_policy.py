@@ -23,6 +23,7 @@ class BtiAccessPolicy(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _timezone(self):
+        # sudo: a setting of the administrators that every user's dates follow.
         return (
             self.env["ir.config_parameter"]
             .sudo()
@@ -33,6 +34,11 @@ class BtiAccessPolicy(models.AbstractModel):
     def _today(self):
         """The municipality's local date: the same for every user and job."""
         return dates.local_today(self._timezone())
+
+    @api.model
+    def _date_of(self, moment):
+        """The municipality's local date at ``moment`` (a UTC datetime)."""
+        return dates.local_today(self._timezone(), moment)
 
     # ------------------------------------------------------------------
     # Staff: services and cases
@@ -52,20 +58,42 @@ class BtiAccessPolicy(models.AbstractModel):
         return services.sudo(False)
 
     @api.model
-    def _access_participant_sql(self, on_date=None):
-        """SQL condition on ``bti_case_participant AS p``: the participation
-        gives access on ``on_date`` (default today). The owning service always
-        has access; any other service while a given consent covers it on that
-        day: ``valid_from`` and ``valid_until`` are compared here, at query
-        time, so access starts and ends on the day itself."""
+    def _granted_sql(
+        self, select, services=None, case_ids=None, on_date=None, participant_ids=None
+    ):
+        """SQL selecting ``select`` (columns of ``bti_case_participant AS p``)
+        of the participations that give access on ``on_date`` (default today),
+        among ``services``, ``case_ids`` and ``participant_ids`` when given.
+
+        The owning service always has access; any other service while a given
+        consent covers it on that day: ``valid_from`` and ``valid_until`` are
+        compared here, at query time, so access starts and ends on the day
+        itself. Two branches joined by UNION ALL, each answered from indexes
+        (an ``OR EXISTS`` would make PostgreSQL hash every valid consent of the
+        database on every query). A participation may come out more than once:
+        use it with IN or DISTINCT."""
+        self._flush_access()
         on_date = on_date or self._today()
+        filters = [SQL("p.active")]
+        if services is not None:
+            filters.append(SQL("p.service_id = ANY(%s)", list(services.ids)))
+        if case_ids is not None:
+            filters.append(SQL("p.case_id = ANY(%s)", list(case_ids)))
+        if participant_ids is not None:
+            filters.append(SQL("p.id = ANY(%s)", list(participant_ids)))
+        where = SQL(" AND ").join(filters)
         return SQL(
-            "(p.active AND (p.is_owner OR EXISTS ("
-            " SELECT 1 FROM bti_consent c"
-            " JOIN bti_consent_bti_service_rel r ON r.bti_consent_id = c.id"
-            " WHERE c.case_id = p.case_id AND r.bti_service_id = p.service_id"
-            " AND c.state = 'given' AND c.valid_from <= %(day)s"
-            " AND (c.valid_until IS NULL OR c.valid_until >= %(day)s))))",
+            "(SELECT %(select)s FROM bti_case_participant p"
+            " WHERE %(where)s AND p.is_owner"
+            " UNION ALL"
+            " SELECT %(select)s FROM bti_case_participant p"
+            " JOIN bti_consent_bti_service_rel r ON r.bti_service_id = p.service_id"
+            " JOIN bti_consent c ON c.id = r.bti_consent_id AND c.case_id = p.case_id"
+            " WHERE %(where)s AND NOT p.is_owner AND c.state = 'given'"
+            " AND c.valid_from <= %(day)s"
+            " AND (c.valid_until IS NULL OR c.valid_until >= %(day)s))",
+            select=select,
+            where=where,
             day=on_date,
         )
 
@@ -104,13 +132,28 @@ class BtiAccessPolicy(models.AbstractModel):
     def _participation_cases_sql(self, services):
         """SQL selecting the ids of the cases in which one of ``services``
         takes part with access today."""
-        self._flush_access()
-        return SQL(
-            "(SELECT p.case_id FROM bti_case_participant p"
-            " WHERE p.service_id = ANY(%s) AND %s)",
-            list(services.ids),
-            self._access_participant_sql(),
+        return self._granted_sql(SQL("p.case_id"), services=services)
+
+    @api.model
+    def _access_service_by_case(self, case_ids, user=None):
+        """Map case id -> the service through which ``user`` reaches the case
+        (the owning service first), in one query."""
+        services = self._services(user)
+        if not services or not case_ids:
+            return {}
+        granted = self._granted_sql(
+            SQL("p.case_id, p.service_id, p.is_owner"),
+            services=services,
+            case_ids=case_ids,
         )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT ON (g.case_id) g.case_id, g.service_id FROM %s g"
+                " ORDER BY g.case_id, g.is_owner DESC, g.service_id",
+                granted,
+            )
+        )
+        return dict(rows)
 
     @api.model
     def _case_domain(self, user=None):
@@ -163,7 +206,8 @@ class BtiAccessPolicy(models.AbstractModel):
 
     @api.model
     def _family_domain(self, user=None):
-        """The cases a member of the family sees (filled by bti_portal)."""
+        """The cases a member of the family sees (filled by bti_portal; a case
+        under a suspicion of violence or abuse stays out of it)."""
         return expression.FALSE_DOMAIN
 
     @api.model

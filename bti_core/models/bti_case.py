@@ -311,21 +311,12 @@ class BtiCase(models.Model):
         return self.sudo().participant_ids.filtered("access_granted").service_id
 
     def _bti_access_service_for(self, user):
-        """Map case id -> the service through which ``user`` reaches the case.
-
-        Runs as superuser (only ids are returned): it names the service in the
-        access-log row of a read the user has already been allowed."""
-        services = (
-            self.env["bti.access.policy"]._services(user) or self.env["bti.service"]
-        )
-        result = {}
-        # sudo: only the ids of the services leave (see the docstring).
-        for case_sudo in self.sudo():
-            participant_sudo = case_sudo.participant_ids.filtered(
-                lambda p: p.access_granted and p.service_id in services
-            )[:1]
-            result[case_sudo.id] = participant_sudo.service_id.id or False
-        return result
+        """Map case id -> the service through which ``user`` reaches the case:
+        it names the service in the access-log row of a read the user has
+        already been allowed, and the author's service of new content."""
+        ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
+        found = self.env["bti.access.policy"]._access_service_by_case(ids, user)
+        return {case_id: found.get(case_id, False) for case_id in self.ids}
 
     # ------------------------------------------------------------------
     # Computes

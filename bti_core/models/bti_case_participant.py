@@ -73,24 +73,30 @@ class BtiCaseParticipant(models.Model):
     )
     def _compute_access_granted(self):
         policy = self.env["bti.access.policy"]
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        granted = set()
+        if ids:
+            rows = self.env.execute_query(
+                policy._granted_sql(SQL("p.id"), participant_ids=ids)
+            )
+            granted = {row[0] for row in rows}
         for participant in self:
-            participant.access_granted = participant.active and (
-                participant.is_owner
-                or bool(
-                    policy._consents_covering(
-                        participant.case_id, participant.service_id
+            if isinstance(participant.id, int):
+                participant.access_granted = participant.id in granted
+            else:  # a new line in a form: the same rule, in Python
+                participant.access_granted = participant.active and (
+                    participant.is_owner
+                    or bool(
+                        policy._consents_covering(
+                            participant.case_id, participant.service_id
+                        )
                     )
                 )
-            )
 
     @api.model
     def _search_access_granted(self, operator, value):
         policy = self.env["bti.access.policy"]
-        policy._flush_access()
-        query = SQL(
-            "(SELECT p.id FROM bti_case_participant p WHERE %s)",
-            policy._access_participant_sql(),
-        )
+        query = policy._granted_sql(SQL("p.id"))
         return boolean_search(self, [("id", "in", query)], operator, value)
 
     @api.constrains("service_id", "active", "case_id")

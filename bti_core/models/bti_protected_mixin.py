@@ -271,6 +271,7 @@ class BtiProtectedMixin(models.AbstractModel):
         state, else its case's."""
         if "state" in self._fields:
             return self.state
+        # sudo: called inside the check, for users who may not read the case.
         return self._bti_action_case().sudo().state or "*"
 
     def _bti_action_roles(self, user):

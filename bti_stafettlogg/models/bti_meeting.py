@@ -418,9 +418,7 @@ class BtiMeeting(models.Model):
         for user in self.staff_ids - existing.user_id:
             self.activity_schedule(
                 act_type_xmlid="bti_stafettlogg.mail_activity_type_bti_meeting",
-                date_deadline=fields.Datetime.context_timestamp(
-                    self, self.start
-                ).date(),
+                date_deadline=self.env["bti.access.policy"]._date_of(self.start),
                 summary=_("Meeting about case %s", self.case_id.name),
                 user_id=user.id,
                 calendar_event_id=self.calendar_event_id.id,
@@ -428,11 +426,7 @@ class BtiMeeting(models.Model):
         uninvited = existing.filtered(lambda a: a.user_id not in self.staff_ids)
         uninvited.unlink()
         (existing - uninvited).write(
-            {
-                "date_deadline": fields.Datetime.context_timestamp(
-                    self, self.start
-                ).date()
-            }
+            {"date_deadline": self.env["bti.access.policy"]._date_of(self.start)}
         )
 
     def _bti_invite_family(self):
