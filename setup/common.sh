@@ -33,8 +33,16 @@ die() {
 mkdir -p "$CACHE_DIR"
 
 # --------------------------------------------------------------------------
-# System packages (Chromium for browser tests, wkhtmltopdf for PDF reports)
+# System packages (Chromium for browser tests, the libraries and fonts of
+# wkhtmltopdf for PDF reports, poppler-utils to check those PDFs)
 # --------------------------------------------------------------------------
+# What the patched-Qt wkhtmltopdf (ensure_wkhtmltopdf) links dynamically.
+WKHTMLTOPDF_DEBS=(libxrender1 libfontconfig1 libfreetype6 libxext6 libx11-6 zlib1g)
+
+deb_installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
 find_chrome() {
     local b
     for b in google-chrome chromium chromium-browser google-chrome-stable; do
@@ -49,7 +57,24 @@ find_chrome() {
 ensure_system_packages() {
     local missing=()
     find_chrome >/dev/null || missing+=(chromium)
-    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    if command -v dpkg-query >/dev/null 2>&1; then
+        local p
+        for p in "${WKHTMLTOPDF_DEBS[@]}"; do
+            deb_installed "$p" || missing+=("$p")
+        done
+        # Debian's wkhtmltopdf (unpatched Qt) would shadow ours on PATH.
+        if deb_installed wkhtmltopdf; then
+            if [ "$(id -u)" -eq 0 ]; then
+                log "removing Debian's wkhtmltopdf (unpatched Qt: no report header/footer, fonts as outlines)"
+                DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq wkhtmltopdf >/dev/null
+            else
+                warn "Debian's wkhtmltopdf (unpatched Qt) is installed and comes first on PATH
+    for Odoo started outside setup/; remove it: sudo apt-get remove wkhtmltopdf"
+            fi
+        fi
+    fi
+    # PDF tests read the reports' text and pages with pdftotext/pdfinfo
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
     # fonts used by reports and the web client (cheap check)
     [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -162,6 +187,45 @@ ensure_venv() {
 }
 
 # --------------------------------------------------------------------------
+# wkhtmltopdf with patched Qt (see requirements-wkhtmltopdf.txt)
+# --------------------------------------------------------------------------
+WKHTMLTOPDF_REQ="$REPO_ROOT/requirements-wkhtmltopdf.txt"
+WKHTMLTOPDF_DIR="$CACHE_DIR/wkhtmltopdf"
+WKHTMLTOPDF_BIN="$WKHTMLTOPDF_DIR/bin/wkhtmltopdf"
+
+ensure_wkhtmltopdf() {
+    local stamp="$WKHTMLTOPDF_DIR/.requirements.sha256" want have=""
+    want="$(sha256sum "$WKHTMLTOPDF_REQ" | cut -d' ' -f1)"
+    [ -f "$stamp" ] && have="$(cat "$stamp")"
+    if [ ! -x "$WKHTMLTOPDF_BIN" ] || [ "$want" != "$have" ]; then
+        log "unpacking wkhtmltopdf with patched Qt into $WKHTMLTOPDF_DIR"
+        local tmp sdist
+        tmp="$(mktemp -d)"
+        venv_pip download --no-deps --no-build-isolation --require-hashes \
+            -r "$WKHTMLTOPDF_REQ" -d "$tmp" ||
+            die "could not download the wkhtmltopdf build pinned in $WKHTMLTOPDF_REQ"
+        sdist="$(find "$tmp" -maxdepth 1 -name '*.tar.gz' | head -n1)"
+        if ! { tar --no-same-owner -xzf "$sdist" -C "$tmp" --wildcards '*/wkhtmltox.tar.gz' &&
+            tar --no-same-owner -xzf "$tmp"/*/wkhtmltox.tar.gz -C "$tmp" wkhtmltox/bin/wkhtmltopdf; }; then
+            die "no wkhtmltopdf binary in $sdist"
+        fi
+        rm -rf "$WKHTMLTOPDF_DIR" && mkdir -p "$WKHTMLTOPDF_DIR/bin"
+        mv "$tmp/wkhtmltox/bin/wkhtmltopdf" "$WKHTMLTOPDF_BIN"
+        rm -rf "$tmp"
+        echo "$want" >"$stamp"
+    fi
+    local version
+    version="$("$WKHTMLTOPDF_BIN" --version 2>&1)" ||
+        die "$WKHTMLTOPDF_BIN does not run: $version (missing libraries? ldd $WKHTMLTOPDF_BIN)"
+    case "$version" in
+    *"with patched qt"*) ;;
+    *) die "$WKHTMLTOPDF_BIN is not built with patched Qt: $version" ;;
+    esac
+    # first on PATH for everything setup/ starts; odoo.conf's bin_path for the rest
+    export PATH="$WKHTMLTOPDF_DIR/bin:$PATH"
+}
+
+# --------------------------------------------------------------------------
 # PostgreSQL
 # --------------------------------------------------------------------------
 ensure_postgres() {
@@ -266,6 +330,7 @@ write_odoo_conf() {
 [options]
 addons_path = ${paths[*]}
 data_dir = $CACHE_DIR/data
+bin_path = $WKHTMLTOPDF_DIR/bin
 admin_passwd = admin
 http_port = 8069
 workers = 0
@@ -301,6 +366,7 @@ bti_install() {
     ensure_system_packages
     ensure_odoo_src
     ensure_venv
+    ensure_wkhtmltopdf
     ensure_postgres
     discover_addons
     write_odoo_conf
