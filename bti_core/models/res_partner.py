@@ -84,3 +84,7 @@ class ResPartner(models.Model):
     def _search_bti_is_accessible(self, operator, value):
         domain = self.env["bti.access.policy"]._partner_domain()
         return boolean_search(self, domain, operator, value)
+
+    def _get_gravatar_image(self, email):
+        # No calls home: the gravatar image of an e-mail is not fetched.
+        return False

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -18,3 +18,45 @@ class ResUsers(models.Model):
         "service_id",
         string="BTI Services Led",
     )
+
+    # Landing: a BTI user without a home action lands in the BTI cases, not
+    # in Discuss (see readme/CONFIGURE.md).
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._bti_set_home_action()
+        return users
+
+    def write(self, vals):
+        res = super().write(vals)
+        if any(
+            key == "groups_id" or key.startswith(("in_group_", "sel_groups_"))
+            for key in vals
+        ):
+            self._bti_set_home_action()
+        return res
+
+    @api.model
+    def _bti_init_home_actions(self):
+        group = self.env.ref("bti_core.group_bti_user")
+        users = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("action_id", "=", False), ("groups_id", "in", group.id)])
+        )
+        users._bti_set_home_action()
+        return True
+
+    def _bti_set_home_action(self):
+        action = self.env.ref("bti_core.action_bti_case", raise_if_not_found=False)
+        if not action:
+            return
+        users = self.sudo().filtered(
+            lambda user: (
+                not user.action_id
+                and not user.share
+                and user.has_group("bti_core.group_bti_user")
+            )
+        )
+        if users:
+            users.write({"action_id": action.id})
