@@ -4,7 +4,7 @@
     "name": "BTI Core",
     "summary": "Bedre Tverrfaglig Innsats: cases, levels, services, baton, consent "
     "and per-service access",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
@@ -21,6 +21,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/bti_no_calls_home_data.xml",
         "data/mail_templates.xml",
         "report/bti_case_report.xml",
         "report/bti_case_report_templates.xml",
@@ -39,6 +40,7 @@
         "views/bti_info_category_views.xml",
         "views/res_config_settings_views.xml",
         "views/bti_menus.xml",
+        "data/res_users_data.xml",
     ],
     # The access policy table is read by the tests, the action table by
     # bti.protected.mixin at run time: neither is loaded as data.

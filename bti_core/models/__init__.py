@@ -21,3 +21,7 @@ from . import res_users
 from . import res_config_settings
 from . import ir_actions_report
 from . import ir_attachment
+from . import bti_no_calls_home
+from . import publisher_warranty_contract
+from . import mail_thread
+from . import mail_link_preview

@@ -78,6 +78,59 @@ class BtiAccessLog(models.Model):
     )
     action = fields.Selection(ACTIONS, required=True, readonly=True)
     detail = fields.Char(readonly=True)
+    user_may_open = fields.Boolean(
+        compute="_compute_user_may_open",
+        help="Technical: the current user may open the records of this row.",
+    )
+
+    # What a row is, for a person: "Opened: BTI Log Entry, BTI-2026-00042",
+    # in the reader's language; the case by its reference only (whoever reads
+    # the log may not read the case).
+    @api.depends_context("lang")
+    @api.depends("action", "model", "case_id.name")
+    def _compute_display_name(self):
+        actions = dict(self._fields["action"]._description_selection(self.env))
+        kinds = dict(self._fields["model"]._description_selection(self.env))
+        for row in self:
+            row.display_name = _(
+                "%(action)s: %(kind)s, %(case)s",
+                action=actions.get(row.action, row.action or ""),
+                kind=kinds.get(row.model, row.model or ""),
+                case=row.case_id.sudo().name or "",
+            )
+
+    @api.depends_context("uid")
+    @api.depends("case_id")
+    def _compute_user_may_open(self):
+        readable = self.case_id.sudo(False)._filtered_access("read")
+        for row in self:
+            row.user_may_open = row.case_id in readable
+
+    def action_open_record(self):
+        """Open what the row speaks of: the case, or the records of its kind
+        in the case, for a reader who may open the case."""
+        self.ensure_one()
+        self._bti_check_action("action_open_record")
+        case = self.case_id.sudo(False)
+        if not case.has_access("read"):
+            raise UserError(_("You may not open case %s.", self.case_id.sudo().name))
+        if self.model == "bti.case" or not self.model:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "bti.case",
+                "res_id": case.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": self.model,
+            "domain": [("case_id", "=", case.id)],
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "context": {"active_test": False},
+        }
 
     @api.model
     def _selection_model(self):

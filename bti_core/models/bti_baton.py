@@ -13,6 +13,7 @@ class BtiBaton(models.Model):
     _name = "bti.baton"
     _description = "BTI Baton (Stafettholder Period)"
     _inherit = ["bti.mail.thread", "bti.protected.mixin"]
+    _bti_no_copy = True
     _mail_post_access = "read"
     _order = "case_id, id desc"
     _rec_name = "holder_id"

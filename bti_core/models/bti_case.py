@@ -1,9 +1,10 @@
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.no import fodselsnummer
 
-from odoo import Command, _, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..rules import age as age_rules
 from .boolean_search import boolean_search
@@ -88,6 +89,7 @@ class BtiCase(models.Model):
         "active": CASE_OPEN_FIELDS,
     }
     _bti_frozen_states = frozenset({"closed"})
+    _bti_no_copy = True
 
     name = fields.Char(
         string="Reference",
@@ -97,7 +99,8 @@ class BtiCase(models.Model):
         default=lambda self: _("New"),
         index="trigram",
     )
-    active = fields.Boolean(default=True)
+    # Cases are closed, never archived: readonly, so the UI offers no "Archive".
+    active = fields.Boolean(default=True, readonly=True)
     subject_partner_id = fields.Many2one(
         "res.partner",
         string="Person",
@@ -242,6 +245,24 @@ class BtiCase(models.Model):
         tracking=True,
     )
     pending_baton_id = fields.Many2one("bti.baton", compute="_compute_pending_baton")
+    # The pending handover on the case form: who, by whom, since when.
+    pending_holder_id = fields.Many2one(
+        "res.users",
+        string="Proposed Stafettholder",
+        compute="_compute_pending_baton",
+    )
+    pending_service_id = fields.Many2one(
+        "bti.service", string="Proposed Service", compute="_compute_pending_baton"
+    )
+    pending_proposed_by_id = fields.Many2one(
+        "res.users", string="Proposed By", compute="_compute_pending_baton"
+    )
+    pending_date_proposed = fields.Datetime(
+        string="Proposed On", compute="_compute_pending_baton"
+    )
+    pending_handover_text = fields.Char(
+        string="Pending Handover", compute="_compute_pending_baton"
+    )
     consent_state = fields.Selection(
         [
             ("none", "No consent"),
@@ -259,6 +280,10 @@ class BtiCase(models.Model):
     user_is_holder = fields.Boolean(compute="_compute_user_flags")
     user_is_proposed = fields.Boolean(compute="_compute_user_flags")
     user_may_manage = fields.Boolean(compute="_compute_user_flags")
+    user_may_cancel_handover = fields.Boolean(
+        compute="_compute_user_flags",
+        help="Technical: the current user may withdraw the pending handover.",
+    )
     color = fields.Integer()
 
     _sql_constraints = [
@@ -321,6 +346,29 @@ class BtiCase(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    # Many2one labels and breadcrumbs are read with sudo (web_read): the label
+    # names the child only for a person who may read the case (and that is a
+    # read of the case, logged); everyone else, and the system (jobs, whose
+    # labels are stored on activities), gets the reference alone.
+    @api.depends_context("uid")
+    @api.depends("name", "subject_partner_id.name")
+    def _compute_display_name(self):
+        saved = self.filtered(lambda c: isinstance(c.id, int))
+        readable = (
+            saved.sudo(False)._filtered_access("read")
+            if self.env.uid != SUPERUSER_ID
+            else saved.browse()
+        )
+        for case in self:
+            if case in readable or not isinstance(case.id, int):
+                # sudo: the child's name, for a reader of the case.
+                child = case.subject_partner_id.sudo().name
+                case.display_name = (
+                    f"{case.name} – {child}" if child and case.name else case.name
+                )
+            else:
+                case.display_name = case.name
+
     @api.depends("birth_date")
     def _compute_age(self):
         today = self.env["bti.access.policy"]._today()
@@ -364,12 +412,34 @@ class BtiCase(models.Model):
                 :1
             ].holder_id
 
-    @api.depends("baton_ids.state")
+    @api.depends(
+        "baton_ids.state",
+        "baton_ids.holder_id",
+        "baton_ids.service_id",
+        "baton_ids.proposed_by_id",
+        "baton_ids.date_proposed",
+    )
     def _compute_pending_baton(self):
         for case in self:
-            case.pending_baton_id = case.baton_ids.filtered(
-                lambda b: b.state == "proposed"
-            )[:1]
+            pending = case.baton_ids.filtered(lambda b: b.state == "proposed")[:1]
+            case.pending_baton_id = pending
+            case.pending_holder_id = pending.holder_id
+            case.pending_service_id = pending.service_id
+            case.pending_proposed_by_id = pending.proposed_by_id
+            case.pending_date_proposed = pending.date_proposed
+            case.pending_handover_text = (
+                _(
+                    "Handover proposed to %(holder)s (%(service)s) by %(proposer)s on "
+                    "%(date)s. It waits for the successor's answer; until then the "
+                    "current stafettholder keeps the baton.",
+                    holder=pending.holder_id.name,
+                    service=pending.service_id.sudo().name,
+                    proposer=pending.proposed_by_id.name or "",
+                    date=format_date(self.env, pending.date_proposed),
+                )
+                if pending
+                else False
+            )
 
     @api.depends("consent_ids.state")
     def _compute_consent_state(self):
@@ -392,6 +462,11 @@ class BtiCase(models.Model):
             case.user_is_holder = case.holder_id == user
             case.user_is_proposed = case.pending_baton_id.holder_id == user
             case.user_may_manage = case._bti_may("action_open_decision")
+            case.user_may_cancel_handover = bool(
+                case.pending_baton_id
+                and case._bti_may("action_cancel_handover")
+                and case.pending_baton_id._bti_may("action_cancel")
+            )
 
     @api.depends_context("uid")
     @api.depends("state", "violence_suspicion", "participant_ids.access_granted")
@@ -610,6 +685,13 @@ class BtiCase(models.Model):
     def _bti_mail_case(self):
         return self
 
+    def message_post(self, **kwargs):
+        # A message stores the label of its record and shows it to whoever it
+        # reaches: the reference only, not the child's name of display_name.
+        if len(self) == 1 and not kwargs.get("record_name"):
+            kwargs["record_name"] = self.sudo().name
+        return super().message_post(**kwargs)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -641,6 +723,15 @@ class BtiCase(models.Model):
         self.ensure_one()
         self._bti_check_action("action_refuse_baton")
         return self.pending_baton_id.action_refuse()
+
+    def action_cancel_handover(self):
+        """Withdraw the pending handover (the baton's own check applies too:
+        who proposed it, the stafettholder or a leader)."""
+        self.ensure_one()
+        self._bti_check_action("action_cancel_handover")
+        if not self.pending_baton_id:
+            raise UserError(_("Case %s has no pending handover.", self.name))
+        return self.pending_baton_id.action_cancel()
 
     def action_view_access_log(self):
         self.ensure_one()

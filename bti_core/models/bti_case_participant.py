@@ -16,6 +16,7 @@ class BtiCaseParticipant(models.Model):
     _name = "bti.case.participant"
     _description = "BTI Case Participant"
     _inherit = ["bti.protected.mixin"]
+    _bti_no_copy = True
     _order = "case_id, is_owner desc, id"
     _rec_name = "service_id"
 
@@ -42,7 +43,8 @@ class BtiCaseParticipant(models.Model):
     date_joined = fields.Date(default=lambda self: self._bti_today(), required=True)
     date_left = fields.Date(readonly=True)
     left_reason = fields.Char(readonly=True)
-    active = fields.Boolean(default=True)
+    # Set by the removal only (action_remove); readonly: no "Archive" in the UI.
+    active = fields.Boolean(default=True, readonly=True)
     is_owner = fields.Boolean(compute="_compute_is_owner", store=True)
     access_granted = fields.Boolean(
         compute="_compute_access_granted",

@@ -97,6 +97,9 @@ class BtiProtectedMixin(models.AbstractModel):
     # States that are final records (a closed case, a held meeting …):
     # nothing is written in them outside a transition, not even by the system.
     _bti_frozen_states = frozenset()
+    # Records of a case are never duplicated (a copy would be a second case,
+    # a second consent, a second holder …): copy() refuses them.
+    _bti_no_copy = False
 
     @api.model
     def _bti_today(self):
@@ -242,6 +245,16 @@ class BtiProtectedMixin(models.AbstractModel):
             if self._bti_action_rows("write"):
                 self._bti_check_action("write")
         return super().write(self._bti_prepare_write_vals(vals))
+
+    def copy(self, default=None):
+        if self._bti_no_copy:
+            raise UserError(
+                _(
+                    "%(kind)s cannot be duplicated: create a new one instead.",
+                    kind=self.env["ir.model"]._get(self._name).name,
+                )
+            )
+        return super().copy(default)
 
     def unlink(self):
         if self._bti_guarded() and self._bti_action_rows("unlink"):

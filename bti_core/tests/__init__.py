@@ -14,3 +14,6 @@ from . import test_bti_date
 from . import test_consent_dates
 from . import test_action_policy
 from . import test_violence_suspicion
+from . import test_no_calls_home
+from . import test_landing
+from . import test_ux

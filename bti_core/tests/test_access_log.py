@@ -151,7 +151,6 @@ class TestAccessLog(BtiCommon):
             {"name": {}, "state": {}, "level_id": {"fields": {"display_name": {}}}},
         )
         self.assertEqual(result["length"], 2)
-        Case.name_search(self.case.name)
         self.env.invalidate_all()
         # In code: the reference and state of a case do not fetch its content.
         for case in (self.case | other).with_user(self.kg_teacher):
@@ -160,6 +159,16 @@ class TestAccessLog(BtiCommon):
             (self._rows(model=None) | self._rows(other, model=None)) - before,
             self.env["bti.access.log"],
         )
+
+    def test_label_naming_the_child_is_a_read(self):
+        """The label of a case names the child for a reader of the case
+        (name_search, many2one labels, breadcrumbs): that is a read of it."""
+        before = self._rows()
+        result = (
+            self.env["bti.case"].with_user(self.kg_teacher).name_search(self.case.name)
+        )
+        self.assertIn(self.case.subject_partner_id.name, result[0][1])
+        self.assertEqual(len(self._new_rows(before)), 1)
 
     def test_system_reads_not_logged(self):
         before = self._rows(model=None)

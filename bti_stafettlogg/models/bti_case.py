@@ -35,6 +35,9 @@ class BtiCase(models.Model):
     measure_count = fields.Integer(compute="_compute_log_counts")
     meeting_count = fields.Integer(compute="_compute_log_counts")
     overdue_measure_count = fields.Integer(compute="_compute_log_counts")
+    # The text under the number of measures of the smart button: what the
+    # number counts, and how many evaluations are overdue.
+    measure_stat_text = fields.Char(compute="_compute_measure_stat_text")
     bti_log_keeper_id = fields.Many2one(
         "res.users",
         string="Keeps the Log",
@@ -124,6 +127,17 @@ class BtiCase(models.Model):
             case.measure_count = counts.get(("measures", case.id), 0)
             case.meeting_count = counts.get(("meetings", case.id), 0)
             case.overdue_measure_count = counts.get(("overdue", case.id), 0)
+
+    @api.depends("overdue_measure_count")
+    def _compute_measure_stat_text(self):
+        for case in self:
+            overdue = case.overdue_measure_count
+            if not overdue:
+                case.measure_stat_text = _("Measures")
+            elif overdue == 1:
+                case.measure_stat_text = _("Measures, 1 overdue evaluation")
+            else:
+                case.measure_stat_text = _("Measures, %s overdue evaluations", overdue)
 
     @api.depends("log_archive_ids")
     def _compute_archive(self):

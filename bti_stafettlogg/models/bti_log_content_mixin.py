@@ -43,6 +43,7 @@ class BtiLogContentMixin(models.AbstractModel):
         "bti.protected.mixin",
     ]
     _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS
+    _bti_no_copy = True
 
     # Many2one labels are read with sudo (web_read): the label names the
     # content only for a user who may read it; everyone else gets a neutral one.

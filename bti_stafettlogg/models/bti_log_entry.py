@@ -35,6 +35,22 @@ ENTRY_FIELDS = frozenset(
 )
 
 
+# What a correction copies from the entry it corrects (default_get).
+CORRECTION_PREFILLED_FIELDS = frozenset(
+    {
+        "kind",
+        "subject",
+        "body",
+        "child_voice",
+        "visibility",
+        "info_category_id",
+        "family_partner_id",
+        "meeting_id",
+        "measure_id",
+    }
+)
+
+
 class BtiLogEntry(models.Model):
     """One entry of the stafettlogg: a record of what was said and done.
 
@@ -117,6 +133,21 @@ class BtiLogEntry(models.Model):
         domain="[('case_id', '=', case_id)]",
     )
     user_is_author = fields.Boolean(compute="_compute_user_is_author")
+
+    @api.model
+    def default_get(self, fields_list):
+        """A correction starts from the corrected entry (its text, kind,
+        visibility, category and links): the author changes what was wrong,
+        not everything again. (Not through ``default_*`` keys of the context:
+        those would fill the same fields of other models created meanwhile,
+        such as the subject and body of a chatter message.)"""
+        values = super().default_get(fields_list)
+        corrected = self.browse(values.get("corrects_id") or ()).exists()
+        if corrected:
+            for name in CORRECTION_PREFILLED_FIELDS & set(fields_list):
+                field = self._fields[name]
+                values[name] = field.convert_to_write(corrected[name], corrected)
+        return values
 
     def _bti_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))

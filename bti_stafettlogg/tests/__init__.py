@@ -10,3 +10,5 @@ from . import test_http_privacy
 from . import test_violence_suspicion
 from . import test_protection
 from . import test_access_log
+from . import test_ux
+from . import test_pdf_archive
