@@ -18,6 +18,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
 
+from ..models.bti_protected_mixin import MAIL_FIELDS
 from .common import BtiCommon, BtiJsonRpcMixin
 
 _logger = logging.getLogger(__name__)
@@ -446,6 +447,38 @@ class BtiPolicyOrmMixin:
                 read_error, AccessError, f"{self._who(row)} could {doing}"
             )
 
+    def _walk_allow_lists(self, models, label="Access policy"):
+        """Every field outside the allow-list of each writable row's record,
+        written by the row's user: refused."""
+        cells = 0
+        for row in self._rows(models):
+            model = row["model"]
+            if row["write"] != "allow" or not hasattr(
+                self.env[model], "_bti_guard_state"
+            ):
+                continue
+            sample = self._sample(model, row["record"])
+            record = sample.record.with_user(self.role_users[row["role"]])
+            allowed = record._bti_allowed_write_fields(record._bti_guard_state())
+            for fname, field in record._fields.items():
+                if fname in allowed or fname in MAIL_FIELDS or fname == "id":
+                    continue
+                if field.type in ("properties", "properties_definition"):
+                    continue
+                value = forged_value(self.env, sample.record, fname)
+                error, _result = self._attempt(
+                    lambda r=record, f=fname, v=value: r.write({f: v})
+                )
+                with self.subTest(role=row["role"], model=model, field=fname):
+                    self.assertIsInstance(
+                        error,
+                        UserError,
+                        f"{self._who(row)} could write {fname} of {sample.label}",
+                    )
+                cells += 1
+        _logger.info("%s: %s fields outside the allow-lists refused", label, cells)
+        self.assertGreater(cells, 50)
+
     def _check_table(self, expected, noted):
         """The table has exactly the ``expected`` (role, model, record) rows,
         valid cells, and a note wherever a cell is one of ``noted``."""
@@ -639,36 +672,7 @@ class TestAccessPolicy(BtiPolicyOrmMixin, BtiPolicyWorld):
         """A user who may write a record may still write only its allow-list:
         every other field (states, links the system sets, stored computed
         fields, flags) is refused, whatever its name."""
-        from ..models.bti_protected_mixin import MAIL_FIELDS
-
-        cells = 0
-        for row in self._rows(CASE_MODELS):
-            model = row["model"]
-            if row["write"] != "allow" or not hasattr(
-                self.env[model], "_bti_guard_state"
-            ):
-                continue
-            sample = self._sample(model, row["record"])
-            record = sample.record.with_user(self.role_users[row["role"]])
-            allowed = record._bti_allowed_write_fields(record._bti_guard_state())
-            for fname, field in record._fields.items():
-                if fname in allowed or fname in MAIL_FIELDS or fname == "id":
-                    continue
-                if field.type in ("properties", "properties_definition"):
-                    continue
-                value = forged_value(self.env, sample.record, fname)
-                error, _result = self._attempt(
-                    lambda r=record, f=fname, v=value: r.write({f: v})
-                )
-                with self.subTest(role=row["role"], model=model, field=fname):
-                    self.assertIsInstance(
-                        error,
-                        UserError,
-                        f"{self._who(row)} could write {fname} of {sample.label}",
-                    )
-                cells += 1
-        _logger.info("Access policy: %s fields outside the allow-lists refused", cells)
-        self.assertGreater(cells, 50)
+        self._walk_allow_lists(CASE_MODELS)
 
     def test_31_withdrawal_ends_access_at_once(self):
         """In the same transaction as the withdrawal: no cached access survives it."""

@@ -364,6 +364,11 @@ class TestStafettloggAccessPolicy(BtiPolicyOrmMixin, StafettloggPolicyWorld):
         """What cannot be read is neither counted, nor found by name, nor exported."""
         self._walk_read_channels("Stafettlogg access policy")
 
+    def test_40_allow_lists_refuse_every_other_field(self):
+        """Every field outside the allow-lists of the log's models is refused
+        to a user who may write the record."""
+        self._walk_allow_lists(CONTENT_MODELS, "Stafettlogg access policy")
+
     def test_30_access_per_user_in_one_transaction(self):
         """Each user gets their own answer in one transaction, never one cached
         for somebody else (notifications and jobs check several users)."""
