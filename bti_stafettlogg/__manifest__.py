@@ -4,7 +4,7 @@
     "name": "BTI Stafettlogg",
     "summary": "The shared baton log of a BTI case: entries, goals, measures with "
     "evaluation, meetings, the printable log and its archive copy",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
