@@ -133,7 +133,7 @@ class BtiConsent(models.Model):
             consent.name = _(
                 "%(state)s consent of %(date)s",
                 state=labels.get(consent.state),
-                date=consent.date,
+                date=format_date(self.env, consent.date) if consent.date else "",
             )
 
     @api.depends("case_id.birth_date", "date")

@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import format_date, is_html_empty
 
 from .bti_log_content_mixin import (
     CONTENT_CREATE_FIELDS,
@@ -153,7 +153,9 @@ class BtiLogEntry(models.Model):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         label = "{} {}".format(
             kinds.get(self.kind, ""),
-            fields.Date.to_string(self.date.date()) if self.date else "",
+            format_date(self.env, self.env["bti.access.policy"]._date_of(self.date))
+            if self.date
+            else "",
         )
         return f"{label}: {self.subject}" if self.subject else label
 

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from odoo.addons.bti_core.models.boolean_search import boolean_search
 
@@ -211,8 +212,8 @@ class BtiMeasure(models.Model):
                         "The evaluation date of “%(measure)s” (%(evaluation)s) is "
                         "before its start (%(start)s).",
                         measure=measure.name,
-                        evaluation=measure.date_evaluation,
-                        start=measure.date_start,
+                        evaluation=format_date(self.env, measure.date_evaluation),
+                        start=format_date(self.env, measure.date_start),
                     )
                 )
 

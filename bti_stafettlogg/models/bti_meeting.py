@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+import pytz
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import format_date, is_html_empty
 
 from .bti_log_content_mixin import (
     CONTENT_CREATE_FIELDS,
@@ -162,16 +164,20 @@ class BtiMeeting(models.Model):
     calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     minutes_entry_id = fields.Many2one("bti.log.entry", readonly=True, copy=False)
 
+    def _bti_when(self):
+        """The start as the reader writes it (nb: 04.11.2026 13:00), in the
+        municipality's time zone, the same for every reader."""
+        if not self.start:
+            return ""
+        zone = pytz.timezone(self.env["bti.access.policy"]._timezone())
+        local = pytz.utc.localize(self.start).astimezone(zone)
+        return "{} {}".format(
+            format_date(self.env, local.date()), local.strftime("%H:%M")
+        )
+
     def _bti_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
-        when = (
-            fields.Datetime.context_timestamp(self, self.start).strftime(
-                "%Y-%m-%d %H:%M"
-            )
-            if self.start
-            else ""
-        )
-        return "{} {}".format(kinds.get(self.kind, ""), when)
+        return "{} {}".format(kinds.get(self.kind, ""), self._bti_when())
 
     def _bti_neutral_label(self):
         return _("Meeting #%s", self.id or "")
@@ -490,9 +496,7 @@ class BtiMeeting(models.Model):
         ).partner_id
         if not partners:
             return
-        when = fields.Datetime.context_timestamp(self, self.start).strftime(
-            "%d.%m.%Y %H:%M"
-        )
+        when = self._bti_when()
         # sudo: as calendar.attendee._send_mail_to_attendees, so that any
         # stafettholder, not only the organizer, can notify on the event.
         event.with_context(no_document=True).sudo().message_notify(
