@@ -226,6 +226,38 @@ ensure_wkhtmltopdf() {
 }
 
 # --------------------------------------------------------------------------
+# axe-core (accessibility rules the browser tests inject; never committed)
+# --------------------------------------------------------------------------
+AXE_CORE_VERSION=4.14.1
+AXE_CORE_SHA1=14d8a6f3f085afd126b8b5ca1e42e50e17fb1d99 # npm view axe-core@4.14.1 dist.shasum
+AXE_CORE_DIR="$CACHE_DIR/axe-core"
+
+ensure_axe_core() {
+    local stamp="$AXE_CORE_DIR/.version"
+    if [ ! -f "$AXE_CORE_DIR/axe.min.js" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$AXE_CORE_VERSION" ]; then
+        command -v npm >/dev/null 2>&1 ||
+            die "npm not found: it fetches axe-core $AXE_CORE_VERSION for the accessibility tests
+    (Debian: apt-get install npm)."
+        log "fetching axe-core $AXE_CORE_VERSION from npm into $AXE_CORE_DIR"
+        local tmp tgz
+        tmp="$(mktemp -d)"
+        (cd "$tmp" && npm pack --silent "axe-core@$AXE_CORE_VERSION" >/dev/null) ||
+            die "could not download axe-core $AXE_CORE_VERSION from npm"
+        tgz="$tmp/axe-core-$AXE_CORE_VERSION.tgz"
+        [ "$(sha1sum "$tgz" | cut -d' ' -f1)" = "$AXE_CORE_SHA1" ] ||
+            die "axe-core $AXE_CORE_VERSION: checksum mismatch"
+        tar --no-same-owner -xzf "$tgz" -C "$tmp" package/axe.min.js package/LICENSE
+        rm -rf "$AXE_CORE_DIR" && mkdir -p "$AXE_CORE_DIR"
+        mv "$tmp/package/axe.min.js" "$tmp/package/LICENSE" "$AXE_CORE_DIR/"
+        rm -rf "$tmp"
+        echo "$AXE_CORE_VERSION" >"$stamp"
+    fi
+    # read by bti_core/tests/test_accessibility.py (default: this path)
+    BTI_AXE_JS="$AXE_CORE_DIR/axe.min.js"
+    export BTI_AXE_JS
+}
+
+# --------------------------------------------------------------------------
 # PostgreSQL
 # --------------------------------------------------------------------------
 ensure_postgres() {
@@ -367,6 +399,7 @@ bti_install() {
     ensure_odoo_src
     ensure_venv
     ensure_wkhtmltopdf
+    ensure_axe_core
     ensure_postgres
     discover_addons
     write_odoo_conf

@@ -12,3 +12,4 @@ from . import test_protection
 from . import test_access_log
 from . import test_ux
 from . import test_pdf_archive
+from . import test_accessibility
