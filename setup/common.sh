@@ -57,6 +57,7 @@ find_chrome() {
 ensure_system_packages() {
     local missing=()
     find_chrome >/dev/null || missing+=(chromium)
+    command -v npm >/dev/null 2>&1 || missing+=(npm) # axe-core for the accessibility tests
     if command -v dpkg-query >/dev/null 2>&1; then
         local p
         for p in "${WKHTMLTOPDF_DEBS[@]}"; do
