@@ -56,3 +56,33 @@ def test_nb_translation_complete(env, bti_modules):
             ):
                 problems.append(f"{module}: placeholders differ: {source[:80]!r}")
     assert not problems, "nb.po is not complete:\n" + "\n".join(problems)
+
+
+def _code_sources(env, module):
+    """Sources the addon translates in code (``_()`` in Python or JS)."""
+    return {
+        source
+        for mod, kind, _name, _res_id, source, _value, _comments in (
+            TranslationModuleReader(env.cr, modules=[module])
+        )
+        if mod == module and source and kind == "code"
+    }
+
+
+def test_nb_code_terms_reach_the_code(env, bti_modules):
+    """Odoo translates ``_()`` only from po entries that name a code location:
+    a term shared by a view and the code needs both references, or the code
+    shows it in English (as "Measures" on the case's smart button did)."""
+    problems = []
+    for module in bti_modules.mapped("name"):
+        po_path = Path(get_module_path(module)) / "i18n" / "nb.po"
+        entries = {
+            entry.msgid: entry
+            for entry in polib.pofile(str(po_path))
+            if not entry.obsolete
+        }
+        for source in sorted(_code_sources(env, module)):
+            entry = entries.get(source)
+            if entry and not any(o[0].startswith("code:") for o in entry.occurrences):
+                problems.append(f"{module}: no code reference: {source[:80]!r}")
+    assert not problems, "nb.po entries the code cannot use:\n" + "\n".join(problems)

@@ -18,3 +18,4 @@ from . import test_no_calls_home
 from . import test_landing
 from . import test_ux
 from . import test_norwegian_screens
+from . import test_mobile
