@@ -8,9 +8,10 @@ from .boolean_search import boolean_search
 class BtiCaseParticipant(models.Model):
     """A service taking part in a case, with its contact person.
 
-    ``access_granted`` is what the record rules read: the owning service always
-    has access to its own case; any other service only while a valid consent
-    covers it. Withdrawal or expiry of the consent recomputes it at once.
+    ``access_granted`` shows whether the participation gives access today, by
+    the same rule the record rules apply in SQL (``bti.access.policy``): the
+    owning service always; any other service while a valid consent covers it,
+    from ``valid_from`` to ``valid_until`` and until it is withdrawn.
     """
 
     _name = "bti.case.participant"

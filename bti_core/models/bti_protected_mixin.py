@@ -177,6 +177,8 @@ class BtiProtectedMixin(models.AbstractModel):
                     if not self._bti_is_default(name, vals[name], defaults)
                 }
             if forbidden:
+                # Missing rights first: an AccessError says more than the list.
+                self.browse().check_access("create")
                 self._bti_refuse_fields(forbidden)
 
     @api.model
@@ -201,6 +203,9 @@ class BtiProtectedMixin(models.AbstractModel):
         for state, record in by_state.items():
             forbidden = set(vals) - self._bti_allowed_write_fields(state)
             if forbidden:
+                # Missing rights first: an AccessError says more than the list.
+                # (Only on refusal: the ORM's write checks the rights anyway.)
+                self.check_access("write")
                 self._bti_refuse_fields(forbidden, record)
 
     @api.model
@@ -218,8 +223,6 @@ class BtiProtectedMixin(models.AbstractModel):
     def create(self, vals_list):
         guarded = self._bti_guarded()
         if guarded:
-            # Missing rights first: an AccessError says more than the list.
-            self.browse().check_access("create")
             self._bti_check_create_vals(vals_list)
         vals_list = self._bti_prepare_create_vals(vals_list)
         records = super().create(vals_list)
@@ -240,7 +243,6 @@ class BtiProtectedMixin(models.AbstractModel):
                     )
                 )
         if self._bti_guarded():
-            self.check_access("write")
             self._bti_check_write_vals(vals)
             if self._bti_action_rows("write"):
                 self._bti_check_action("write")
