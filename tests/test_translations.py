@@ -33,18 +33,23 @@ def _sources(env, module):
     return {source for source, needed in terms.items() if needed}
 
 
+def _po_entries(module):
+    """The entries of the addon's ``i18n/nb.po`` by msgid (None: no file)."""
+    po_path = Path(get_module_path(module)) / "i18n" / "nb.po"
+    if not po_path.exists():
+        return None
+    return {
+        entry.msgid: entry for entry in polib.pofile(str(po_path)) if not entry.obsolete
+    }
+
+
 def test_nb_translation_complete(env, bti_modules):
     problems = []
     for module in bti_modules.mapped("name"):
-        po_path = Path(get_module_path(module)) / "i18n" / "nb.po"
-        if not po_path.exists():
+        entries = _po_entries(module)
+        if entries is None:
             problems.append(f"{module}: no i18n/nb.po")
             continue
-        entries = {
-            entry.msgid: entry
-            for entry in polib.pofile(str(po_path))
-            if not entry.obsolete
-        }
         for source in sorted(_sources(env, module)):
             entry = entries.get(source)
             if entry is None or not entry.msgstr:
@@ -75,12 +80,7 @@ def test_nb_code_terms_reach_the_code(env, bti_modules):
     shows it in English (as "Measures" on the case's smart button did)."""
     problems = []
     for module in bti_modules.mapped("name"):
-        po_path = Path(get_module_path(module)) / "i18n" / "nb.po"
-        entries = {
-            entry.msgid: entry
-            for entry in polib.pofile(str(po_path))
-            if not entry.obsolete
-        }
+        entries = _po_entries(module) or {}
         for source in sorted(_code_sources(env, module)):
             entry = entries.get(source)
             if entry and not any(o[0].startswith("code:") for o in entry.occurrences):
