@@ -91,6 +91,8 @@ class BtiAccessLog(models.Model):
     def _compute_display_name(self):
         actions = dict(self._fields["action"]._description_selection(self.env))
         kinds = dict(self._fields["model"]._description_selection(self.env))
+        # sudo: the case reference names the row for an administrator, who
+        # reads no case; it is the reference only, never the child.
         for row in self:
             row.display_name = _(
                 "%(action)s: %(kind)s, %(case)s",
@@ -113,6 +115,7 @@ class BtiAccessLog(models.Model):
         self._bti_check_action("action_open_record")
         case = self.case_id.sudo(False)
         if not case.has_access("read"):
+            # sudo: the reference the row already shows; nothing else of the case.
             raise UserError(_("You may not open case %s.", self.case_id.sudo().name))
         if self.model == "bti.case" or not self.model:
             return {

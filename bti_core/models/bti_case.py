@@ -433,6 +433,7 @@ class BtiCase(models.Model):
                     "%(date)s. It waits for the successor's answer; until then the "
                     "current stafettholder keeps the baton.",
                     holder=pending.holder_id.name,
+                    # sudo: a service's name is configuration every employee reads.
                     service=pending.service_id.sudo().name,
                     proposer=pending.proposed_by_id.name or "",
                     date=format_date(self.env, pending.date_proposed),
@@ -689,6 +690,7 @@ class BtiCase(models.Model):
         # A message stores the label of its record and shows it to whoever it
         # reaches: the reference only, not the child's name of display_name.
         if len(self) == 1 and not kwargs.get("record_name"):
+            # sudo: the poster may post on the case; its reference only.
             kwargs["record_name"] = self.sudo().name
         return super().message_post(**kwargs)
 

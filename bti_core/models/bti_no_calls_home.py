@@ -147,6 +147,8 @@ class BtiNoCallsHome(models.AbstractModel):
         """Deactivate the crons calling home, mark the companies as enriched
         (partner_autocomplete enriches the company at the administrator's
         login), disable link previews and remove the web push keys."""
+        # sudo: run from data at install/update: crons, companies and system
+        # parameters are the system's settings.
         for xmlid in BTI_CALLS_HOME_CRONS:
             cron = self.env.ref(xmlid, raise_if_not_found=False)
             if cron and cron.active:

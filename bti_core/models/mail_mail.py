@@ -22,6 +22,8 @@ class MailMail(models.Model):
         record of the message, or the meeting of a calendar event."""
         self.ensure_one()
         # sudo: the mail queue is the system's; only the record's case is asked.
+        # sudo: the e-mail's document decides who it must not reach; only the
+        # record (to ask it) and partner ids leave these helpers.
         model, res_id = self.sudo().model, self.sudo().res_id
         if model == "calendar.event" and res_id:
             event_sudo = self.env["calendar.event"].sudo().browse(res_id).exists()

@@ -39,6 +39,7 @@ class ResUsers(models.Model):
     @api.model
     def _bti_init_home_actions(self):
         group = self.env.ref("bti_core.group_bti_user")
+        # sudo: run from data at install/update: every BTI user's home action.
         users = (
             self.sudo()
             .with_context(active_test=False)
@@ -51,6 +52,8 @@ class ResUsers(models.Model):
         action = self.env.ref("bti_core.action_bti_case", raise_if_not_found=False)
         if not action:
             return
+        # sudo: setting a home action is the system's, also when an
+        # administrator grants the group; only users without one are touched.
         users = self.sudo().filtered(
             lambda user: (
                 not user.action_id
