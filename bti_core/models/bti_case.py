@@ -487,21 +487,29 @@ class BtiCase(models.Model):
     @api.constrains("national_id", "birth_date")
     def _check_national_id(self):
         for case in self.filtered("national_id"):
-            try:
-                birth_date = self._national_id_birth_date(case.national_id)
-            except stdnum_exceptions.ValidationError as exc:
-                raise ValidationError(
-                    _(
-                        "%(number)s is not a valid Norwegian national identity number "
-                        "(fødselsnummer, D-number or H-number): %(reason)s.",
-                        number=case.national_id,
-                        reason=self._national_id_reason(exc),
-                    )
-                ) from exc
-            if case.birth_date and case.birth_date != birth_date:
-                raise ValidationError(
-                    _("The national identity number does not match the birth date.")
+            self._national_id_check(case.national_id, case.birth_date)
+
+    @api.model
+    def _national_id_check(self, number, birth_date=None):
+        """Refuse, in words, a number that is no valid Norwegian national
+        identity number or does not match ``birth_date`` (also used by forms
+        that name a child before its case exists)."""
+        try:
+            found = self._national_id_birth_date(number)
+        except stdnum_exceptions.ValidationError as exc:
+            raise ValidationError(
+                _(
+                    "%(number)s is not a valid Norwegian national identity number "
+                    "(fødselsnummer, D-number or H-number): %(reason)s.",
+                    number=number,
+                    reason=self._national_id_reason(exc),
                 )
+            ) from exc
+        if birth_date and birth_date != found:
+            raise ValidationError(
+                _("The national identity number does not match the birth date.")
+            )
+        return found
 
     @api.model
     def _national_id_compact(self, number):

@@ -44,6 +44,9 @@ class BtiLogContentMixin(models.AbstractModel):
     ]
     _bti_unlogged_fields = CONTENT_UNLOGGED_FIELDS
     _bti_no_copy = True
+    # The log itself opens only after consent; a working tool of the service
+    # (bti_tools: a wonder note, a concern scale) is written before it.
+    _bti_needs_consent = True
 
     # Many2one labels are read with sudo (web_read): the label names the
     # content only for a user who may read it; everyone else gets a neutral one.
@@ -90,7 +93,8 @@ class BtiLogContentMixin(models.AbstractModel):
     def create(self, vals_list):
         records = super().create(vals_list)
         records.case_id._bti_check_log_writable()
-        records.case_id._bti_check_log_open()
+        if self._bti_needs_consent:
+            records.case_id._bti_check_log_open()
         return records
 
     def write(self, vals):

@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+
+
+class BtiCase(models.Model):
+    """The case's "What to do now" panel: the action guide card of the case's
+    step for the reader's family of services, its tools and its checklist."""
+
+    _inherit = "bti.case"
+
+    guide_step_id = fields.Many2one(
+        "bti.guide.step", string="Guide Card", compute="_compute_guide_step_id"
+    )
+    guide_what = fields.Html(related="guide_step_id.what", string="What")
+    guide_how = fields.Html(related="guide_step_id.how", string="How")
+    guide_who = fields.Html(related="guide_step_id.who", string="Who")
+    guide_when = fields.Html(related="guide_step_id.when", string="When")
+    guide_violence_warning = fields.Boolean(related="guide_step_id.violence_warning")
+    guide_tool_type_ids = fields.Many2many(
+        related="guide_step_id.tool_type_ids", string="Tools of the Card"
+    )
+    guide_task_ids = fields.One2many(
+        "bti.case.task", compute="_compute_guide_task_ids", string="Checklist"
+    )
+    tool_type_ids = fields.Many2many(
+        "bti.tool.type", compute="_compute_tool_type_ids", string="Tools"
+    )
+
+    @api.model
+    def _bti_guide_family(self, case):
+        """The guide family of the service through which the user reads the
+        case; the owning service's for anyone else (a leader)."""
+        service_id = case._bti_access_service_for(self.env.user).get(case.id)
+        # sudo: the family of a service is configuration, not content.
+        service = self.env["bti.service"].sudo().browse(service_id)
+        return (service or case.sudo().service_id).guide_family
+
+    @api.depends_context("uid")
+    @api.depends("step_id")
+    def _compute_guide_step_id(self):
+        Card = self.env["bti.guide.step"]
+        for case in self:
+            if not case.id or not case.step_id:
+                case.guide_step_id = False
+                continue
+            case.guide_step_id = Card.search(
+                [
+                    ("level_step_id", "=", case.step_id.id),
+                    ("guide_id.family", "=", self._bti_guide_family(case)),
+                ],
+                limit=1,
+            )
+
+    @api.depends_context("uid")
+    @api.depends("step_id")
+    def _compute_guide_task_ids(self):
+        Task = self.env["bti.case.task"]
+        for case in self:
+            card = case.guide_step_id
+            case.guide_task_ids = (
+                Task.search([("case_id", "=", case.id), ("guide_step_id", "=", card.id)])
+                if card and case.id
+                else Task
+            )
+
+    def _compute_tool_type_ids(self):
+        tool_types = self.env["bti.tool.type"].search([])
+        for case in self:
+            case.tool_type_ids = tool_types
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cases = super().create(vals_list)
+        self.env["bti.case.task"]._bti_add_for_cases(cases)
+        return cases
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "step_id" in vals or "level_id" in vals:
+            self.env["bti.case.task"]._bti_add_for_cases(self)
+        return res

@@ -1,0 +1,55 @@
+from odoo import api, models
+
+from odoo.addons.bti_core.models.bti_access_logged import TECHNICAL_FIELDS
+
+
+class BtiToolLineMixin(models.AbstractModel):
+    """A line of a BTI tool (an observation line, an answer): read and written
+    with its form, frozen when the form is final, access-logged under its case.
+
+    A line model declares ``_bti_tool_parent`` (the name of its many2one to
+    the form), a stored ``case_id`` related to the form's case, and its
+    allow-lists.
+    """
+
+    _name = "bti.tool.line.mixin"
+    _description = "BTI Tool Line"
+    _inherit = ["bti.access.logged", "bti.protected.mixin"]
+    _bti_tool_parent = ""
+    _bti_frozen_states = frozenset({"final"})
+    _bti_no_copy = True
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        # A form opened from a case carries default_case_id; a line's case is
+        # its form's, never a default.
+        values.pop("case_id", None)
+        return values
+
+    def _bti_tool_form(self):
+        return self[self._bti_tool_parent]
+
+    def _bti_guard_state(self):
+        # sudo: the state of the form decides, also inside a check for a
+        # user who may not read it.
+        return self.sudo()._bti_tool_form().state or "draft"
+
+    def _bti_action_case(self):
+        return self._bti_tool_form().case_id
+
+    def _bti_action_state(self):
+        return self._bti_guard_state()
+
+    def write(self, vals):
+        self._bti_tool_form().case_id._bti_check_log_writable()
+        return super().write(vals)
+
+    def unlink(self):
+        if self.filtered(lambda line: line._bti_guard_state() == "final"):
+            self._bti_refuse_fields([self._bti_tool_parent], self[:1])
+        return super().unlink()
+
+
+# Fields of a line that say nothing about the child (bti.access.logged).
+LINE_UNLOGGED_FIELDS = TECHNICAL_FIELDS | {"sequence"}

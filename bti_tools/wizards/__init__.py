@@ -1,0 +1,1 @@
+from . import bti_tool_share_wizard
