@@ -203,7 +203,7 @@ def create_database(args):
         str(_common.odoo_src() / "odoo-bin"),
         f"--database={args.db}",
         f"--addons-path={args.addons_path}",
-        "--init=bti_stafettlogg",
+        "--init=bti_tools",
         "--without-demo=all",
         "--stop-after-init",
         "--log-level=warn",
@@ -256,7 +256,8 @@ def create_services(env, count):
             "may_open": mix[3],
             "may_hold": mix[4],
             "weight": mix[5],
-            "members": [],
+            "family": mix[2],
+            "members": [],  # the first one leads the service
         }
         for service, mix in zip(services, mixes, strict=True)
     ]
@@ -628,6 +629,7 @@ class CaseFactory:
         rnd, state, level = self.rnd, c["state"], c["level"]
         steps = self.steps[level]
         step = steps[-1] if state == "closed" else rnd.choice(steps)
+        c["step"] = step
         decision = decision_date = decision_user = close_reason = close_date = None
         if state != "wondering":
             if level:
@@ -1285,6 +1287,448 @@ class LogFactory:
                 self.rows["bti_meeting_family_rel"].append((meeting_id, partner))
 
 
+# ----------------------------------------------------------------------
+# SQL part: the BTI tools and the case checklists (bti_tools)
+# ----------------------------------------------------------------------
+TOOL_COMMON = [
+    "id", "case_id", "author_id", "author_service_id", "info_category_id",
+    "visibility", "state", "date", "final_date", "version", "previous_id",
+    "is_superseded", "log_entry_id", "create_uid", "write_uid", "create_date",
+    "write_date",
+]  # fmt: skip
+TOOL_COLUMNS = {
+    "bti_tool_wonder_note": TOOL_COMMON + [
+        "service_id", "child_partner_id", "birth_date", "seen_heard",
+        "child_said_did", "interaction", "duration", "earlier_concerns",
+        "strengths", "open_questions", "leader_consulted_id",
+        "leader_consulted_date", "violence_suspected",
+    ],
+    "bti_tool_wonder_area_bti_tool_wonder_note_rel": [
+        "bti_tool_wonder_note_id", "bti_tool_wonder_area_id",
+    ],
+    "bti_tool_concern_scale": TOOL_COMMON + [
+        "kind", "computed_step", "step_override", "override_reason", "step",
+        "step_number", "observations", "note",
+    ],
+    "bti_tool_concern_scale_indicator_rel": ["scale_id", "indicator_id"],
+    "bti_tool_conversation": TOOL_COMMON + [
+        "with_whom", "purpose", "situations", "must_be_said", "writer_id",
+        "planned_duration", "interpreter_needed", "invitation",
+        "recognise_concern", "their_view", "disagreement", "child_voice",
+        "agreements", "followup_date", "followup_user_id",
+    ],
+    "bti_tool_conversation_staff_rel": ["conversation_id", "user_id"],
+    "bti_tool_conversation_partner_rel": ["conversation_id", "partner_id"],
+    "bti_tool_observation": TOOL_COMMON + [
+        "period_start", "period_end", "setting", "purpose", "summary",
+    ],
+    "bti_tool_observation_line": [
+        "id", "observation_id", "case_id", "sequence", "time", "what_child_does",
+        "interpretation", "create_uid", "write_uid", "create_date", "write_date",
+    ],
+    "bti_case_task": [
+        "id", "case_id", "guide_task_id", "sequence", "guide_step_id",
+        "level_step_id", "family", "done", "done_by_id", "done_date",
+        "create_uid", "write_uid", "create_date", "write_date",
+    ],
+}  # fmt: skip
+# Share of the cases with a final wonder note (the note that opened the case).
+WONDER_NOTE_SHARE = 0.3
+# Concern scales of an active case: the step the assessor sees, by level.
+SCALE_STEP_WEIGHTS = {1: (30, 50, 20, 0), 2: (10, 40, 40, 10), 3: (5, 25, 45, 25)}
+SCALE_OVERRIDE_SHARE = 0.05  # set one step higher than the indicators, reasoned
+SCALE_NEW_VERSION_SHARE = 0.5  # a later scale is a new version of the former
+CONVERSATION_SHARE = 0.25  # of the cases with guardians past step 0.3
+OBSERVATION_SHARE = 0.15  # of the cases of kindergartens, schools, SFO, stations
+OBSERVING_OWNERS = {
+    "Kindergarten",
+    "School",
+    "After-School Programme",
+    "Health Station",
+}
+TASK_DONE_SHARE = 0.35  # tasks ticked off, where a service of the family takes part
+SEEN_HEARD = [
+    "<p>Sits alone in the breaks, has stopped joining the football game.</p>",
+    "<p>Came without packed lunch four days of five; tired in the morning.</p>",
+    "<p>Cried when picked up, did not want to go home with the father.</p>",
+    "<p>Fewer words than the others of the group; does not answer in the circle.</p>",
+]
+# (what the child does, the observer's interpretation)
+OBSERVED = [
+    ("Plays alone by the sandpit; turns away when another child comes.",
+     "Seems to avoid contact."),
+    ("Hits a child who takes the spade; the adult comforts both.",
+     "Frustration, few words for it."),
+    ("Joins the circle, says two words when asked directly.",
+     "Shy rather than not understanding."),
+    ("Eats all the lunch quickly, asks for more.", "May be hungry in the morning."),
+    ("Laughs with two friends in the role play for ten minutes.",
+     "Good moment: can play with others."),
+    ("Covers the ears when the room gets loud, goes to the corner.",
+     "Sensitive to noise."),
+]  # fmt: skip
+
+
+class ToolFactory:
+    """Computes the BTI tools of the generated cases and their checklists,
+    following the rules of the models (bti_tools):
+
+    * the wonder note that opened a case: final, by the member of the owning
+      service who created the case, for that service (``service_id`` =
+      ``author_service_id``), visibility service, dated the day of the case;
+    * concern scales of active cases, the child's and (with guardians) the
+      parents', 1-3 of each over time, final, by a member of a service taking
+      part with access: ticked indicators of the scale's kind, ``computed_step``
+      their highest step, ``step`` that or the reasoned override (only
+      higher), ``step_number`` its number; a later scale is sometimes a new
+      version of the former (``previous_id``, ``version``, the former
+      ``is_superseded``);
+    * necessary conversations with the parents (final: purpose and
+      agreements), by the owning service, staff at most two, the family the
+      guardians; observations with 2-5 lines inside their period, the lines'
+      stored ``case_id`` the observation's;
+    * the checklist of every case that is not closed: the tasks of the cards
+      of its step in all three guides (as ``bti.case.task._bti_add_for_cases``),
+      some ticked by a member of a service of that family taking part with
+      access.
+    """
+
+    def __init__(self, env, services, seed):
+        self.rnd = random.Random(seed + 2)  # the cases and the log keep theirs
+        self.now = datetime.datetime.now().replace(microsecond=0)
+        self.today = env["bti.access.policy"]._today()
+        self.services = {s["id"]: s for s in services}
+        cr = env.cr
+        cr.execute("SELECT id, kind, step FROM bti_tool_concern_indicator WHERE active")
+        self.indicators = {}
+        for indicator_id, kind, step in cr.fetchall():
+            self.indicators.setdefault((kind, int(step)), []).append(indicator_id)
+        cr.execute("SELECT id FROM bti_tool_wonder_area WHERE active ORDER BY id")
+        self.areas = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            """SELECT s.level_step_id, t.id, t.sequence, t.guide_step_id, s.family
+                 FROM bti_guide_task t
+                 JOIN bti_guide_step s ON s.id = t.guide_step_id
+                 JOIN bti_guide g ON g.id = s.guide_id AND g.active
+                ORDER BY t.id"""
+        )
+        self.tasks = {}  # level step -> [(task, sequence, card, family)]
+        for level_step, *task in cr.fetchall():
+            self.tasks.setdefault(level_step, []).append(tuple(task))
+        cr.execute(
+            """SELECT s.id, l.code FROM bti_level_step s
+                 JOIN bti_level l ON l.id = s.level_id
+                ORDER BY l.code, s.sequence, s.id"""
+        )
+        self.steps = {}  # level step id -> (level code, position in the level)
+        by_level = {}
+        for step_id, code in cr.fetchall():
+            self.steps[step_id] = (code, len(by_level.setdefault(code, [])))
+            by_level[code].append(step_id)
+        # The forms as dicts (a later version marks the former superseded),
+        # the other tables as tuples in the order of TOOL_COLUMNS.
+        self.rows = {table: [] for table in TOOL_COLUMNS if table != "bti_case_task"}
+        self.next_ids = {}
+        for table, columns in TOOL_COLUMNS.items():
+            if "id" in columns:
+                # table: a constant of this script, never input
+                cr.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+                self.next_ids[table] = cr.fetchone()[0]
+        self.task_rows = []
+
+    def _new_id(self, table):
+        new_id = self.next_ids[table]
+        self.next_ids[table] += 1
+        return new_id
+
+    def _tool(self, table, case, author, author_service, final_at, **values):
+        """A final tool of ``case`` (the common columns, and ``values``)."""
+        final_at = min(final_at, self.now)
+        created = max(case["created"], final_at - DAY * self.rnd.randint(0, 3))
+        created = min(final_at, created)
+        tool_id = self._new_id(table)
+        row = {
+            "id": tool_id,
+            "case_id": case["id"],
+            "author_id": author,
+            "author_service_id": author_service,
+            "visibility": "service",
+            "state": "final",
+            "date": created.date(),
+            "final_date": final_at,
+            "version": 1,
+            "is_superseded": False,
+            "create_uid": author,
+            "write_uid": author,
+            "create_date": created,
+            "write_date": final_at,
+        }
+        row.update(values)
+        self.rows[table].append(row)
+        return row
+
+    def _between(self, start, end):
+        """A moment of a working day between ``start`` and ``end``."""
+        when = start + (end - start) * self.rnd.random()
+        when = when.replace(
+            hour=self.rnd.randint(7, 14), minute=self.rnd.randint(0, 59), second=0
+        )
+        return min(max(when, start), end)
+
+    @staticmethod
+    def _readers(case):
+        """(service, contact) of the services taking part with access."""
+        return [
+            (service_id, contact)
+            for service_id, contact in case["contacts"].items()
+            if case["access"][service_id]
+        ]
+
+    # -- one case --------------------------------------------------------
+    def add_case(self, c):
+        code, position = self.steps[c["step"]]
+        # Level 0 passed step 0.2 ("Make it concrete": the wonder note, the
+        # observation) and step 0.3 ("Share": the conversation)?
+        concrete = code > 0 or position >= 1 or c["state"] != "wondering"
+        shared = code > 0 or position >= 2 or c["state"] != "wondering"
+        rnd = self.rnd
+        if concrete and rnd.random() < WONDER_NOTE_SHARE:
+            self._wonder_note(c)
+        if concrete and c["owner"]["label"] in OBSERVING_OWNERS:
+            if rnd.random() < OBSERVATION_SHARE:
+                self._observation(c)
+        if shared and c["guardians"] and rnd.random() < CONVERSATION_SHARE:
+            self._conversation(c)
+        if c["state"] == "active" and c["level"] and c["kind"] != "pregnant":
+            self._scales(c, "child")
+            if c["guardians"]:
+                self._scales(c, "parents")
+        if c["state"] != "closed":
+            self._checklist(c)
+
+    def _wonder_note(self, c):
+        rnd, owner = self.rnd, c["owner"]
+        members = owner["members"]
+        note = self._tool(
+            "bti_tool_wonder_note",
+            c,
+            c["creator"],
+            owner["id"],
+            c["created"],
+            service_id=owner["id"],
+            child_partner_id=c["subject"],
+            birth_date=c["birth"],
+            seen_heard=rnd.choice(SEEN_HEARD),
+            child_said_did='<p>"I don\'t want to talk about it."</p>',
+            interaction="<p>Looks at the adult before answering.</p>",
+            duration=rnd.choice(("Two weeks", "A month", "Since the autumn")),
+            earlier_concerns="<p>None known.</p>" if rnd.random() < 0.7 else None,
+            strengths="<p>Good at drawing, kind to the younger children.</p>",
+            open_questions="<p>Is something changing at home?</p>",
+            violence_suspected=False,
+        )
+        if len(members) > 1 and rnd.random() < 0.6:
+            note["leader_consulted_id"] = members[0]
+            note["leader_consulted_date"] = note["date"]
+        for area in rnd.sample(self.areas, min(len(self.areas), rnd.randint(1, 3))):
+            self.rows["bti_tool_wonder_area_bti_tool_wonder_note_rel"].append(
+                (note["id"], area)
+            )
+
+    def _observation(self, c):
+        rnd = self.rnd
+        start = c["created"].date() + DAY * rnd.randint(1, 5)
+        end = start + DAY * rnd.randint(7, 21)
+        if end >= self.today:
+            return  # not over yet: it would still be a draft
+        author = rnd.choice(c["owner"]["members"][1:] or c["owner"]["members"])
+        final_at = datetime.datetime.combine(end + DAY, datetime.time(13))
+        observation = self._tool(
+            "bti_tool_observation",
+            c,
+            author,
+            c["owner"]["id"],
+            final_at,
+            period_start=start,
+            period_end=end,
+            setting=rnd.choice(("Free play outdoors", "The circle", "Lunch", "Breaks")),
+            purpose="How the child takes contact with the other children.",
+            summary="<p>Plays mostly alone; good moments in small groups. "
+            "Suggest a play group of two or three.</p>",
+        )
+        opened = datetime.datetime.combine(start, datetime.time(6))
+        observation.update(create_date=opened, date=end)
+        span = (end - start).days
+        for sequence in range(rnd.randint(2, 5)):
+            day = start + DAY * rnd.randint(0, span)
+            # 07:00-12:59 UTC: the same day in Oslo (UTC+1/+2)
+            when = datetime.datetime.combine(
+                day, datetime.time(rnd.randint(7, 12), rnd.randint(0, 59))
+            )
+            what, interpretation = rnd.choice(OBSERVED)
+            self.rows["bti_tool_observation_line"].append(
+                (self._new_id("bti_tool_observation_line"), observation["id"])
+                + (c["id"], 10 * (sequence + 1), when, what, interpretation)
+                + (author, author, max(when, opened), max(when, opened))
+            )
+
+    def _conversation(self, c):
+        rnd, owner = self.rnd, c["owner"]
+        author = c["creator"]
+        latest = c["decided"] if c["state"] != "wondering" else self.now
+        earliest = c["created"] + DAY * 3
+        held = self._between(earliest, max(earliest, latest))
+        if held > self.now:
+            return
+        leader = owner["members"][0]
+        staff = [author] if leader == author or rnd.random() < 0.4 else [author, leader]
+        conversation = self._tool(
+            "bti_tool_conversation",
+            c,
+            author,
+            owner["id"],
+            held + datetime.timedelta(hours=2),
+            with_whom="parents",
+            purpose="We wonder how the child is doing and want to hear how you see it.",
+            situations="<p>Tired in the mornings; happy in the role play.</p>",
+            must_be_said="<p>We are concerned about the mornings.</p>",
+            writer_id=staff[-1],
+            planned_duration=1.0,
+            interpreter_needed=False,
+            invitation="<p>A talk of about an hour at the kindergarten.</p>",
+            recognise_concern=rnd.choice(("yes", "partly", "no")),
+            their_view="<p>The evenings are hard since the move.</p>",
+            disagreement="<p>None.</p>" if rnd.random() < 0.7 else None,
+            child_voice="<p>The child says the new flat is small.</p>",
+            agreements="<p>A short message home every Friday; we meet again in "
+            "four weeks.</p>",
+            followup_date=held.date() + DAY * rnd.randint(14, 35),
+            followup_user_id=author,
+        )
+        conversation["date"] = held.date()
+        for user in staff:
+            self.rows["bti_tool_conversation_staff_rel"].append(
+                (conversation["id"], user)
+            )
+        for partner in c["guardians"]:
+            self.rows["bti_tool_conversation_partner_rel"].append(
+                (conversation["id"], partner)
+            )
+
+    def _scales(self, c, kind):
+        """1-3 concern scales of ``kind`` over the life of the active case."""
+        rnd = self.rnd
+        readers = self._readers(c)
+        count = rnd.choice((1, 1, 2, 2, 3))
+        moments = sorted(self._between(c["decided"], self.now) for _k in range(count))
+        previous = None
+        for when in moments:
+            if previous and rnd.random() < SCALE_NEW_VERSION_SHARE:
+                service_id = previous["author_service_id"]
+                author = previous["author_id"]
+            else:
+                service_id, contact = rnd.choice(readers)
+                members = self.services[service_id]["members"]
+                author = contact if rnd.random() < 0.7 else rnd.choice(members)
+                previous = None
+            target = rnd.choices((1, 2, 3, 4), SCALE_STEP_WEIGHTS[c["level"]])[0]
+            ticked = rnd.sample(
+                self.indicators[kind, target],
+                min(len(self.indicators[kind, target]), rnd.randint(1, 3)),
+            )
+            if target > 1:
+                lower = self.indicators[kind, target - 1]
+                ticked += rnd.sample(lower, min(len(lower), rnd.randint(0, 2)))
+            override = reason = None
+            step = target
+            if target < 4 and rnd.random() < SCALE_OVERRIDE_SHARE:
+                step = target + 1
+                override = str(step)
+                reason = "The parents' own account weighs more than the indicators."
+            scale = self._tool(
+                "bti_tool_concern_scale",
+                c,
+                author,
+                service_id,
+                when,
+                kind=kind,
+                computed_step=str(target),
+                step_override=override,
+                override_reason=reason,
+                step=str(step),
+                step_number=step,
+                observations="<p>Seen over the last weeks in the group and at "
+                "pick-up.</p>",
+                note=None,
+            )
+            if previous:  # written after the former was made final
+                scale["previous_id"] = previous["id"]
+                scale["version"] = previous["version"] + 1
+                scale["create_date"] = max(scale["create_date"], previous["final_date"])
+                scale["date"] = scale["create_date"].date()
+                previous["is_superseded"] = True
+            for indicator in ticked:
+                self.rows["bti_tool_concern_scale_indicator_rel"].append(
+                    (scale["id"], indicator)
+                )
+            previous = scale
+
+    def _checklist(self, c):
+        """The tasks of the cards of the case's step, all three guides."""
+        rnd = self.rnd
+        since = c["created"] if c["state"] == "wondering" else c["decided"]
+        by_family = {}
+        for service_id, contact in self._readers(c):
+            family = self.services[service_id]["family"]
+            by_family.setdefault(family, []).append(contact)
+        creator = c["creator"]
+        for task, sequence, card, family in self.tasks.get(c["step"], ()):
+            done = done_by = done_date = None
+            doers = by_family.get(family)
+            done = bool(doers) and rnd.random() < TASK_DONE_SHARE
+            if done:
+                done_by = rnd.choice(doers)
+                done_date = self._between(since, self.now)
+            self.task_rows.append(
+                (self._new_id("bti_case_task"), c["id"], task, sequence, card)
+                + (c["step"], family, done, done_by, done_date)
+                + (creator, done_by or creator, since, done_date or since)
+            )
+
+    # -- writing -----------------------------------------------------------
+    def write(self, cr, timer):
+        for table, rows in self.rows.items():
+            columns = TOOL_COLUMNS[table]
+            if rows and isinstance(rows[0], dict):
+                rows = [tuple(row.get(c) for c in columns) for row in rows]
+            copy_rows(cr, table, rows, columns)
+        counts = ", ".join(
+            f"{len(self.rows[table])} {label}"
+            for table, label in (
+                ("bti_tool_wonder_note", "wonder notes"),
+                ("bti_tool_concern_scale", "concern scales"),
+                ("bti_tool_concern_scale_indicator_rel", "ticked indicators"),
+                ("bti_tool_conversation", "conversations"),
+                ("bti_tool_observation", "observations"),
+                ("bti_tool_observation_line", "observation lines"),
+            )
+        )
+        timer.step(f"COPY {counts}")
+        copied = bulk_copy(
+            cr, "bti_case_task", TOOL_COLUMNS["bti_case_task"], self.task_rows
+        )
+        timer.step(
+            f"COPY bti_case_task ({len(self.task_rows)} rows) {copied:.0f} s, "
+            "then its indexes and foreign keys"
+        )
+        for table, columns in TOOL_COLUMNS.items():
+            if "id" in columns:
+                cr.execute(
+                    f"SELECT setval('{table}_id_seq', "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+
+
 def missing_required_columns(cr, tables):
     """NOT NULL columns without a default that the generator does not fill
     (the models changed): {table: [columns]}. ``tables``: {table: columns}."""
@@ -1343,14 +1787,23 @@ def generate_log(env, args, log, timer):
         )
 
 
-def generate_cases(env, args, services, timer, log):
+def generate_tools(env, tools, timer):
+    missing = missing_required_columns(env.cr, TOOL_COLUMNS)
+    if missing:
+        sys.exit(f"the generator does not fill these NOT NULL columns: {missing}")
+    tools.write(env.cr, timer)
+
+
+def generate_cases(env, args, services, timer, log, tools):
     """The cases and everything under them; returns the factory."""
     missing = missing_required_columns(env.cr, COLUMNS)
     if missing:
         sys.exit(f"the generator does not fill these NOT NULL columns: {missing}")
     factory = CaseFactory(env, services, args.seed)
     for k in range(args.cases):
-        log.add_case(factory.make(k, args.cases))
+        case = factory.make(k, args.cases)
+        log.add_case(case)
+        tools.add_case(case)
     timer.step(f"computed {args.cases} cases in Python")
     factory.write(env.cr, timer)
     # The case sequence continues after the generated references.
@@ -1521,6 +1974,140 @@ CHECKS |= {
 }
 
 
+# The BTI tools (bti_tools) and the case checklists.
+TOOL_TABLES = (
+    "bti_tool_wonder_note",
+    "bti_tool_concern_scale",
+    "bti_tool_conversation",
+    "bti_tool_observation",
+)
+for _table in TOOL_TABLES:
+    CHECKS |= {
+        f"{_table}: final, by an author not a member of the author's service": f"""
+            SELECT count(*) FROM {_table} x
+             WHERE x.state = 'final' AND NOT EXISTS (
+                SELECT 1 FROM bti_service_member_rel m
+                 WHERE m.service_id = x.author_service_id AND m.user_id = x.author_id)
+        """,
+        f"{_table}: by a service without access to the case": f"""
+            SELECT count(*) FROM {_table} x
+             WHERE x.case_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM bti_case_participant p
+                 WHERE p.case_id = x.case_id AND p.service_id = x.author_service_id
+                   AND {ACCESS})
+        """,
+        f"{_table}: final without the moment it was made final, or after now": f"""
+            SELECT count(*) FROM {_table} x
+             WHERE (x.state = 'final') <> (x.final_date IS NOT NULL)
+                OR x.final_date > LOCALTIMESTAMP OR x.final_date < x.create_date
+        """,
+        f"{_table}: a version of another form, or not after the former": f"""
+            SELECT count(*) FROM {_table} x JOIN {_table} o ON o.id = x.previous_id
+             WHERE o.case_id <> x.case_id OR o.state <> 'final'
+                OR x.version <> o.version + 1 OR o.final_date > x.create_date
+        """,
+        f"{_table}: is_superseded different from 'a newer version exists'": f"""
+            SELECT count(*) FROM {_table} x
+             WHERE COALESCE(x.is_superseded, false) <> EXISTS (
+                SELECT 1 FROM {_table} n WHERE n.previous_id = x.id)
+        """,
+    }
+CHECKS |= {
+    "wonder notes not of the owning service, the case's child, visibility service": """
+        SELECT count(*) FROM bti_tool_wonder_note n JOIN bti_case c ON c.id = n.case_id
+         WHERE n.service_id <> n.author_service_id OR n.service_id <> c.service_id
+            OR n.child_partner_id <> c.subject_partner_id OR n.visibility <> 'service'
+    """,
+    "concern scales whose computed_step is not the highest ticked indicator's step": """
+        SELECT count(*) FROM bti_tool_concern_scale s
+         WHERE s.computed_step IS DISTINCT FROM (
+            SELECT max(i.step) FROM bti_tool_concern_scale_indicator_rel r
+              JOIN bti_tool_concern_indicator i ON i.id = r.indicator_id
+             WHERE r.scale_id = s.id)
+    """,
+    "concern scales: step not max(computed, override), or step_number differs": """
+        SELECT count(*) FROM bti_tool_concern_scale s
+         WHERE s.step IS DISTINCT FROM GREATEST(s.computed_step, s.step_override)
+            OR s.step_number <> COALESCE(s.step::integer, 0)
+    """,
+    "concern scales set lower, without reason, or with another scale's indicators": """
+        SELECT count(*) FROM bti_tool_concern_scale s
+         WHERE (s.step_override IS NOT NULL
+                AND (s.step_override < s.computed_step
+                     OR COALESCE(trim(s.override_reason), '') = ''))
+            OR EXISTS (SELECT 1 FROM bti_tool_concern_scale_indicator_rel r
+                         JOIN bti_tool_concern_indicator i ON i.id = r.indicator_id
+                        WHERE r.scale_id = s.id AND i.kind <> s.kind)
+    """,
+    "final concern scales without a step, or at 3-4 without an indicator or reason": """
+        SELECT count(*) FROM bti_tool_concern_scale s
+         WHERE s.state = 'final' AND (s.step IS NULL OR (
+            s.step IN ('3', '4') AND s.step_override IS DISTINCT FROM s.step
+            AND NOT EXISTS (SELECT 1 FROM bti_tool_concern_scale_indicator_rel r
+                              JOIN bti_tool_concern_indicator i ON i.id = r.indicator_id
+                             WHERE r.scale_id = s.id AND i.step = s.step)))
+    """,
+    "conversations with over two staff, or family not the person or a guardian": """
+        SELECT count(*) FROM bti_tool_conversation v
+         WHERE (SELECT count(*) FROM bti_tool_conversation_staff_rel r
+                 WHERE r.conversation_id = v.id) > 2
+            OR EXISTS (
+                SELECT 1 FROM bti_tool_conversation_partner_rel r
+                  JOIN bti_case c ON c.id = v.case_id
+                 WHERE r.conversation_id = v.id
+                   AND r.partner_id <> c.subject_partner_id
+                   AND NOT EXISTS (SELECT 1 FROM bti_case_guardian g
+                                    WHERE g.case_id = v.case_id
+                                      AND g.partner_id = r.partner_id))
+    """,
+    "final conversations without purpose or agreements": """
+        SELECT count(*) FROM bti_tool_conversation v
+         WHERE v.state = 'final' AND (COALESCE(trim(v.purpose), '') = ''
+                                      OR COALESCE(v.agreements, '') = '')
+    """,
+    "observation lines of another case than their form's, or outside its period": """
+        SELECT count(*) FROM bti_tool_observation_line l
+          JOIN bti_tool_observation o ON o.id = l.observation_id
+         WHERE l.case_id IS DISTINCT FROM o.case_id OR l.time IS NULL
+            OR (l.time AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+               NOT BETWEEN o.period_start AND o.period_end
+    """,
+    "final observations without a line": """
+        SELECT count(*) FROM bti_tool_observation o
+         WHERE o.state = 'final' AND NOT EXISTS (
+            SELECT 1 FROM bti_tool_observation_line l WHERE l.observation_id = o.id)
+    """,
+    "open cases without a task of a card of their step (any of the three guides)": """
+        SELECT count(*) FROM bti_case c
+          JOIN bti_guide_step s ON s.level_step_id = c.step_id
+          JOIN bti_guide_task t ON t.guide_step_id = s.id
+         WHERE c.state <> 'closed' AND NOT EXISTS (
+            SELECT 1 FROM bti_case_task k
+             WHERE k.case_id = c.id AND k.guide_task_id = t.id)
+    """,
+    "case tasks whose stored sequence, card, step or family differ from the task's": """
+        SELECT count(*) FROM bti_case_task k
+          JOIN bti_guide_task t ON t.id = k.guide_task_id
+          JOIN bti_guide_step s ON s.id = t.guide_step_id
+         WHERE k.sequence IS DISTINCT FROM t.sequence
+            OR k.guide_step_id <> t.guide_step_id
+            OR k.level_step_id IS DISTINCT FROM s.level_step_id
+            OR k.family IS DISTINCT FROM s.family
+    """,
+    "case tasks ticked without who and when, or not by a service of the family": f"""
+        SELECT count(*) FROM bti_case_task k
+         WHERE COALESCE(k.done, false) <> (k.done_by_id IS NOT NULL)
+            OR COALESCE(k.done, false) <> (k.done_date IS NOT NULL)
+            OR (k.done AND NOT EXISTS (
+                SELECT 1 FROM bti_case_participant p
+                  JOIN bti_service sv ON sv.id = p.service_id
+                  JOIN bti_service_member_rel m ON m.service_id = p.service_id
+                 WHERE p.case_id = k.case_id AND {ACCESS}
+                   AND sv.guide_family = k.family AND m.user_id = k.done_by_id))
+    """,
+}
+
+
 def vacuum_analyze(db):
     """Statistics for the planner, and the visibility map and hint bits that
     autovacuum would otherwise write during the first benchmark runs."""
@@ -1550,16 +2137,17 @@ def database_size(db):
     return f"database {size} (largest: {largest})"
 
 
-def check_consistency(cr, today, with_access):
+def check_consistency(cr, today, timezone, with_access):
     """A few invariants of the models, checked in SQL on the generated data.
     ``with_access``: the participations the generator computed to have access
-    on ``today`` (the BTI date), compared with the consent condition."""
+    on ``today`` (the BTI date, in the municipality's ``timezone``), compared
+    with the consent condition."""
     cr.execute("CREATE TEMPORARY TABLE bench_expected_access (id integer PRIMARY KEY)")
     copy_rows(cr, "bench_expected_access", ((pid,) for pid in with_access), ["id"])
     cr.execute("ANALYZE bench_expected_access")
     bad = 0
     for label, query in CHECKS.items():
-        cr.execute(query, {"today": today})
+        cr.execute(query, {"today": today, "tz": timezone})
         count = cr.fetchone()[0]
         if count:
             print(f"  INCONSISTENT: {count} {label}")
@@ -1579,7 +2167,7 @@ def main():
         f"{args.users} users"
     )
     create_database(args)
-    timer.step("created the database, installed bti_stafettlogg (no demo)")
+    timer.step("created the database, installed bti_tools (no demo)")
 
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
@@ -1597,10 +2185,13 @@ def main():
         create_users(env, services, args.users)
         timer.step(f"ORM: {args.users} users (BTI employees, one service each)")
         log = LogFactory(env, services, args.seed)
-        factory = generate_cases(env, args, services, timer, log)
+        tools = ToolFactory(env, services, args.seed)
+        factory = generate_cases(env, args, services, timer, log, tools)
         generate_log(env, args, log, timer)
+        generate_tools(env, tools, timer)
         cr.commit()
-        bad = check_consistency(cr, factory.today, factory.with_access)
+        timezone = env["bti.access.policy"]._timezone()
+        bad = check_consistency(cr, factory.today, timezone, factory.with_access)
         timer.step("consistency checks" + (f": {bad} problems" if bad else ": OK"))
     vacuum_analyze(args.db)
     timer.step("VACUUM ANALYZE")

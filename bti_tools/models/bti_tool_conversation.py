@@ -237,11 +237,31 @@ class BtiToolConversation(models.Model):
                         "final (also when nothing was agreed: say so)."
                     )
                 )
+            # Whoever follows up reads the final form (the read rule: final
+            # and readable to them), else the activity would point them to a
+            # form, and a case, they may not see.
+            follower = conversation.followup_user_id
+            if (
+                conversation.followup_date
+                and follower
+                and not conversation.with_user(follower).is_readable
+            ):
+                raise ValidationError(
+                    _(
+                        "%s may not read this conversation and so cannot follow it "
+                        "up: choose someone who may read it, or share it with their "
+                        "service.",
+                        follower.name,
+                    )
+                )
 
     def _bti_after_finalize(self):
         self.ensure_one()
         if self.followup_date:
-            self.activity_schedule(
+            # sudo: the form is final, closed to every user's writes, and
+            # scheduling subscribes the follow-up person to it (a write); who
+            # follows up may read it (_bti_check_finalizable).
+            self.sudo().activity_schedule(
                 "bti_tools.mail_activity_type_bti_follow_up",
                 date_deadline=self.followup_date,
                 user_id=self.followup_user_id.id or self.env.uid,

@@ -1,0 +1,530 @@
+"""The access policy of the BTI tools as data, walked cell by cell.
+
+``security/access_policy.csv`` lists, for every role of bti_core's policy and
+every model of the tools, which operations are allowed on which fixture
+record. The world is bti_core's policy world (its roles and its two cases),
+with every tool written into it as the real users write them: final forms
+shared with the participants or kept in the service, drafts of the owner
+employee and of a colleague, the nurse's forms from before the withdrawal of
+her consent, and a wonder note without a case. Every cell is checked as the
+real user through the ORM (search and read, write, create, unlink),
+``read_group``, ``name_search``, ``export_data`` and JSON-RPC
+(``/web/dataset/call_kw``), with bti_core's machinery.
+"""
+
+import logging
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+# Helpers only: importing a class with test methods would run its tests again.
+from odoo.addons.bti_core.tests.test_access_policy import (
+    ROLES,
+    BtiForgeMixin,
+    BtiPolicyJsonRpcMixin,
+    BtiPolicyOrmMixin,
+    BtiPolicyWorld,
+    Sample,
+)
+
+from .common import ToolsCommon
+
+_logger = logging.getLogger(__name__)
+
+POLICY_PATH = "bti_tools/security/access_policy.csv"
+L2 = "level2_kindergarten"
+WITHDRAWN = "consent_withdrawn"
+NO_CASE = "no_case"
+TOOL_FIXTURES = (
+    f"{L2}/final_participants",
+    f"{L2}/final_service",
+    f"{L2}/draft_own",
+    f"{L2}/draft_colleague",
+    f"{WITHDRAWN}/final_by_withdrawn",
+)
+TOOL_MODELS = (
+    "bti.tool.wonder_note",
+    "bti.tool.observation",
+    "bti.tool.mapping",
+    "bti.tool.conversation",
+    "bti.tool.concern_scale",
+)
+# The fixture records of the table, per model: "<case>/<fixture>".
+FIXTURES = {model: TOOL_FIXTURES for model in TOOL_MODELS}
+FIXTURES["bti.tool.wonder_note"] += (f"{NO_CASE}/draft_own",)
+# A line model: its form's model and the field of its lines.
+LINES = {
+    "bti.tool.observation.line": ("bti.tool.observation", "line_ids"),
+    "bti.tool.mapping.answer": ("bti.tool.mapping", "answer_ids"),
+}
+for _line_model in LINES:
+    FIXTURES[_line_model] = (f"{L2}/final_participants", f"{L2}/draft_own")
+FIXTURES["bti.case.task"] = (f"{L2}/task",)
+CONTENT_MODELS = tuple(FIXTURES)
+CONFIG_MODELS = (
+    "bti.tool.type",
+    "bti.guide",
+    "bti.guide.step",
+    "bti.guide.task",
+    "bti.tool.wonder.area",
+    "bti.tool.concern.indicator",
+    "bti.tool.mapping.template",
+    "bti.tool.mapping.question",
+)
+
+
+class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
+    """bti_core's policy world with the tools written into it.
+
+    * ``level2_kindergarten``: of every tool, a final form of kg_teacher shared
+      with the participants, one kept in the kindergarten, a draft of the
+      owner employee (kg_teacher2) and one of kg_teacher; a task of the
+      case's checklist;
+    * ``consent_withdrawn``: of every tool, the nurse's final form shared with
+      the participants, made while her consent was valid;
+    * ``no_case``: the owner employee's wonder note without a case;
+    * ``configuration``: the wonder note's tool type, the kindergarten and
+      school guide, a card and a task of it, a wonder area, a concern
+      indicator, a mapping template and its question.
+    """
+
+    policy_path = POLICY_PATH
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tools = dict(cls.withdrawn_tools)
+        cls._build_level2_tools(cls.cases[L2])
+        cls.tools[("bti.tool.wonder_note", f"{NO_CASE}/draft_own")] = cls._note(
+            case=False,
+            user=cls.kg_teacher2,
+            service_id=cls.kindergarten.id,
+            child_name="Policy Child Echo",
+        )
+        for line_model, (form_model, lines) in LINES.items():
+            for fixture in FIXTURES[line_model]:
+                form = cls.tools[(form_model, fixture)]
+                cls.tools[(line_model, fixture)] = form[lines][:1]
+        cls.tools[("bti.case.task", f"{L2}/task")] = cls.env["bti.case.task"].search(
+            [("case_id", "=", cls.cases[L2].id)], limit=1
+        )
+        cls._build_tools_configuration()
+
+    # ------------------------------------------------------------------
+    # Builders, as the real user
+    # ------------------------------------------------------------------
+    @classmethod
+    def _policy_tool(cls, model, case, user=None, final=False, **vals):
+        """A form of ``model`` complete enough to be made final."""
+        complete = {
+            "bti.tool.wonder_note": cls._note_vals,
+            "bti.tool.observation": cls._observation_vals,
+            "bti.tool.mapping": cls._mapping_vals,
+            "bti.tool.conversation": cls._conversation_vals,
+            "bti.tool.concern_scale": cls._scale_vals,
+        }[model]()
+        complete.update(vals)
+        return cls._tool(model, case, user, final, **complete)
+
+    @classmethod
+    def _note_vals(cls):
+        return {"seen_heard": "<p>Policy: she sat alone at every meal.</p>"}
+
+    @classmethod
+    def _observation_vals(cls):
+        return {
+            "setting": "Policy free play",
+            "line_ids": [
+                Command.create(
+                    {
+                        "time": "2026-11-02 09:30:00",
+                        "what_child_does": "Policy: stands by the fence.",
+                    }
+                )
+            ],
+        }
+
+    @classmethod
+    def _mapping_vals(cls):
+        return {
+            "template_id": cls.env.ref(
+                "bti_tools.mapping_template_risk_protective"
+            ).id,
+            "answer_ids": [
+                Command.create(
+                    {"question": "Policy: how does she play?", "answer": "Alone."}
+                )
+            ],
+        }
+
+    @classmethod
+    def _conversation_vals(cls):
+        return {
+            "purpose": "Policy: what we wonder about",
+            "agreements": "<p>Policy: we meet again in a month.</p>",
+        }
+
+    @classmethod
+    def _scale_vals(cls):
+        return {
+            "kind": "child",
+            "indicator_ids": [
+                Command.set(cls.env.ref("bti_tools.indicator_child_2_1").ids)
+            ],
+        }
+
+    @classmethod
+    def _build_policy_before_withdrawal(cls, case):
+        cls.withdrawn_tools = {
+            (model, f"{WITHDRAWN}/final_by_withdrawn"): cls._policy_tool(
+                model, case, user=cls.nurse, final=True, visibility="participants"
+            )
+            for model in TOOL_MODELS
+        }
+        return super()._build_policy_before_withdrawal(case)
+
+    @classmethod
+    def _build_level2_tools(cls, case):
+        for model in TOOL_MODELS:
+            built = {
+                "final_participants": cls._policy_tool(
+                    model, case, final=True, visibility="participants"
+                ),
+                "final_service": cls._policy_tool(
+                    model, case, final=True, visibility="service"
+                ),
+                "draft_own": cls._policy_tool(model, case, user=cls.kg_teacher2),
+                "draft_colleague": cls._policy_tool(model, case),
+            }
+            for fixture, record in built.items():
+                cls.tools[(model, f"{L2}/{fixture}")] = record
+
+    @classmethod
+    def _build_tools_configuration(cls):
+        env = cls.env(user=cls.bti_admin)
+        cls.policy_tool_type = cls.env.ref("bti_tools.tool_type_wonder_note")
+        cls.policy_guide = cls.env.ref("bti_tools.guide_kindergarten_school")
+        cls.policy_card = (
+            env["bti.guide.step"]
+            .create(
+                {
+                    "guide_id": cls.policy_guide.id,
+                    "level_step_id": cls.policy_step.id,
+                    "what": "<p>Policy card</p>",
+                }
+            )
+            .with_env(cls.env)
+        )
+        cls.policy_task = (
+            env["bti.guide.task"]
+            .create({"guide_step_id": cls.policy_card.id, "name": "Policy Task"})
+            .with_env(cls.env)
+        )
+        cls.policy_area_tool = (
+            env["bti.tool.wonder.area"]
+            .create({"name": "Policy Wonder Area"})
+            .with_env(cls.env)
+        )
+        cls.policy_indicator = (
+            env["bti.tool.concern.indicator"]
+            .create({"kind": "child", "step": "2", "name": "Policy Indicator"})
+            .with_env(cls.env)
+        )
+        cls.policy_template = (
+            env["bti.tool.mapping.template"]
+            .create({"name": "Policy Template"})
+            .with_env(cls.env)
+        )
+        cls.policy_question = (
+            env["bti.tool.mapping.question"]
+            .create({"template_id": cls.policy_template.id, "name": "Policy Question"})
+            .with_env(cls.env)
+        )
+
+    # ------------------------------------------------------------------
+    # Samples
+    # ------------------------------------------------------------------
+    def _tool_sample(self, model, key, fields, write, create):
+        record = self.tools[(model, key)]
+        case_key, fixture = key.split("/")
+        label = f"{model} {fixture} of {case_key}"
+        return Sample(record, label, fields, write, create, "")
+
+    def _case_id_of(self, key):
+        case_key = key.split("/")[0]
+        return self.cases[case_key].id if case_key in self.cases else False
+
+    def _sample_bti_tool_wonder_note(self, key):
+        case_id = self._case_id_of(key)
+        created = {"seen_heard": "<p>Policy note created</p>"}
+        if case_id:
+            created["case_id"] = case_id
+        else:
+            created.update(
+                service_id=self.kindergarten.id, child_name="Policy Child Foxtrot"
+            )
+        return self._tool_sample(
+            "bti.tool.wonder_note",
+            key,
+            ["seen_heard", "state"],
+            {"duration": "Policy: three weeks"},
+            lambda: dict(created),
+        )
+
+    def _sample_bti_tool_observation(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            "bti.tool.observation",
+            key,
+            ["setting", "state"],
+            {"setting": "Policy setting changed"},
+            lambda: {"case_id": case_id, "setting": "Policy setting created"},
+        )
+
+    def _sample_bti_tool_mapping(self, key):
+        case_id = self._case_id_of(key)
+        template = self.env.ref("bti_tools.mapping_template_risk_protective")
+        return self._tool_sample(
+            "bti.tool.mapping",
+            key,
+            ["summary", "template_id"],
+            {"summary": "<p>Policy assessment</p>"},
+            lambda: {"case_id": case_id, "template_id": template.id},
+        )
+
+    def _sample_bti_tool_conversation(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            "bti.tool.conversation",
+            key,
+            ["purpose", "with_whom"],
+            {"purpose": "Policy purpose changed"},
+            lambda: {"case_id": case_id, "purpose": "Policy purpose created"},
+        )
+
+    def _sample_bti_tool_concern_scale(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            "bti.tool.concern_scale",
+            key,
+            ["step", "kind"],
+            {"note": "<p>Policy note</p>"},
+            lambda: {"case_id": case_id, "kind": "child"},
+        )
+
+    def _sample_bti_tool_observation_line(self, key):
+        form = self.tools[("bti.tool.observation", key)]
+        return self._tool_sample(
+            "bti.tool.observation.line",
+            key,
+            ["what_child_does", "time"],
+            {"interpretation": "Policy interpretation"},
+            lambda: {
+                "observation_id": form.id,
+                "time": "2026-11-03 10:00:00",
+                "what_child_does": "Policy: joins the game.",
+            },
+        )
+
+    def _sample_bti_tool_mapping_answer(self, key):
+        form = self.tools[("bti.tool.mapping", key)]
+        return self._tool_sample(
+            "bti.tool.mapping.answer",
+            key,
+            ["question", "answer"],
+            {"answer": "Policy answer changed"},
+            lambda: {
+                "mapping_id": form.id,
+                "question": "Policy question created",
+                "answer": "Policy answer created",
+            },
+        )
+
+    def _sample_bti_case_task(self, key):
+        task = self.tools[("bti.case.task", key)]
+        return self._tool_sample(
+            "bti.case.task",
+            key,
+            ["done", "guide_task_id"],
+            {"done": True},
+            lambda: {"case_id": task.case_id.id, "guide_task_id": task.guide_task_id.id},
+        )
+
+    def _sample_bti_tool_type(self, key):
+        return self._config_sample(
+            self.policy_tool_type,
+            {"sequence": 99},
+            lambda: {"name": "Policy Tool", "model": "bti.tool.policy"},
+        )
+
+    def _sample_bti_guide(self, key):
+        return self._config_sample(
+            self.policy_guide,
+            {"description": "<p>Policy description</p>"},
+            lambda: {"name": "Policy Guide", "family": "help"},
+        )
+
+    def _sample_bti_guide_step(self, key):
+        card = self.policy_card
+        help_guide = self.env["bti.guide"].search([("family", "=", "help")])
+        return Sample(
+            card,
+            f"bti.guide.step {card.display_name}",
+            ["what", "level_step_id"],
+            {"how": "<p>Policy how</p>"},
+            lambda: {"guide_id": help_guide.id, "level_step_id": self.policy_step.id},
+            "",
+        )
+
+    def _sample_bti_guide_task(self, key):
+        return self._config_sample(
+            self.policy_task,
+            {"sequence": 99},
+            lambda: {"guide_step_id": self.policy_card.id, "name": "Policy Task 2"},
+        )
+
+    def _sample_bti_tool_wonder_area(self, key):
+        return self._config_sample(
+            self.policy_area_tool,
+            {"sequence": 99},
+            lambda: {"name": "Policy Wonder Area Created"},
+        )
+
+    def _sample_bti_tool_concern_indicator(self, key):
+        return self._config_sample(
+            self.policy_indicator,
+            {"sequence": 99},
+            lambda: {"kind": "parents", "step": "1", "name": "Policy Indicator 2"},
+        )
+
+    def _sample_bti_tool_mapping_template(self, key):
+        return self._config_sample(
+            self.policy_template,
+            {"description": "Policy guidance"},
+            lambda: {"name": "Policy Template Created"},
+        )
+
+    def _sample_bti_tool_mapping_question(self, key):
+        return self._config_sample(
+            self.policy_question,
+            {"section": "Policy section"},
+            lambda: {
+                "template_id": self.policy_template.id,
+                "name": "Policy Question Created",
+            },
+        )
+
+
+class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
+    """Every cell of the tools' policy table through the ORM and the read
+    channels, as the real user."""
+
+    def test_00_table_complete(self):
+        """The table covers every role, model and fixture record exactly once."""
+        expected = set()
+        for role in ROLES:
+            for model, records in FIXTURES.items():
+                expected.update((role, model, record) for record in records)
+            expected.update((role, model, "configuration") for model in CONFIG_MODELS)
+        self._check_table(expected, noted=("business", "refuse"))
+        for (model, key), record in self.tools.items():
+            self.assertEqual(len(record), 1, f"fixture {model} {key}")
+
+    def test_01_world(self):
+        """The fixtures are what the table says they are."""
+        for model in TOOL_MODELS:
+            with self.subTest(model=model):
+                tool = self.tools
+                shared = tool[(model, f"{L2}/final_participants")]
+                self.assertEqual(
+                    (shared.state, shared.visibility, shared.author_id),
+                    ("final", "participants", self.kg_teacher),
+                )
+                own = tool[(model, f"{L2}/final_service")]
+                self.assertEqual((own.state, own.visibility), ("final", "service"))
+                draft = tool[(model, f"{L2}/draft_own")]
+                self.assertEqual(
+                    (draft.state, draft.author_id), ("draft", self.kg_teacher2)
+                )
+                colleague = tool[(model, f"{L2}/draft_colleague")]
+                self.assertEqual(
+                    (colleague.state, colleague.author_id), ("draft", self.kg_teacher)
+                )
+                nurse = tool[(model, f"{WITHDRAWN}/final_by_withdrawn")]
+                self.assertEqual(
+                    (nurse.state, nurse.visibility, nurse.author_service_id),
+                    ("final", "participants", self.health),
+                )
+        loose = self.tools[("bti.tool.wonder_note", f"{NO_CASE}/draft_own")]
+        self.assertFalse(loose.case_id)
+        self.assertEqual(loose.author_id, self.kg_teacher2)
+        for line_model, (form_model, _lines) in LINES.items():
+            for fixture in FIXTURES[line_model]:
+                line = self.tools[(line_model, fixture)]
+                self.assertEqual(
+                    line._bti_tool_form(), self.tools[(form_model, fixture)]
+                )
+        self.assertEqual(
+            self.tools[("bti.case.task", f"{L2}/task")].case_id, self.cases[L2]
+        )
+        health = self.cases[WITHDRAWN].participant_ids.filtered(
+            lambda p: p.service_id == self.health
+        )
+        self.assertTrue(health)
+        self.assertFalse(health.access_granted, "the health station lost access")
+
+    def test_10_orm(self):
+        """read (search and read), write, create and unlink as the real user."""
+        self._walk_orm("Tools access policy")
+
+    def test_20_read_group_name_search_export(self):
+        """What cannot be read is neither counted, nor found by name, nor exported."""
+        self._walk_read_channels("Tools access policy")
+
+    def test_30_access_per_user_in_one_transaction(self):
+        """Each user gets their own answer in one transaction, never one cached
+        for somebody else (notifications and jobs check several users)."""
+        for row in self._rows(CONTENT_MODELS):
+            sample = self._sample(row["model"], row["record"])
+            user = self.role_users[row["role"]]
+            with self.subTest(
+                role=row["role"], model=row["model"], record=row["record"]
+            ):
+                self.assertEqual(
+                    sample.record.with_user(user).has_access("read"),
+                    row["read"] == "allow",
+                    f"{self._who(row)}: has_access('read') on {sample.label}",
+                )
+
+    def test_40_allow_lists_refuse_every_other_field(self):
+        """Every field outside the allow-lists of the tools and their lines is
+        refused to a user who may write the record."""
+        self._walk_allow_lists(
+            TOOL_MODELS + tuple(LINES), "Tools access policy"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestToolsAccessPolicyJsonRpc(
+    BtiForgeMixin, BtiPolicyJsonRpcMixin, ToolsPolicyWorld, HttpCase
+):
+    """The rows of the tools' models through /web/dataset/call_kw, as the user."""
+
+    def test_jsonrpc(self):
+        cells = forged = 0
+        for role, user in self.role_users.items():
+            self.authenticate(user.login, user.login)
+            for row in self._rows(CONTENT_MODELS + CONFIG_MODELS):
+                if row["role"] != role:
+                    continue
+                sample = self._sample(row["model"], row["record"])
+                with self.subTest(role=role, model=row["model"], record=row["record"]):
+                    cells += self._check_rpc_read(row, sample)
+                    self._check_rpc_write(row, sample)
+                    cells += 1
+                with self.subTest(
+                    role=role, model=row["model"], record=row["record"], forge=True
+                ):
+                    forged += self._check_forge(row, sample)
+        _logger.info("Tools access policy: %s JSON-RPC calls checked", cells)
+        _logger.info("Tools access policy: %s forged values refused", forged)
