@@ -10,13 +10,13 @@ class BtiCase(models.Model):
     guide_step_id = fields.Many2one(
         "bti.guide.step", string="Guide Card", compute="_compute_guide_step_id"
     )
-    guide_what = fields.Html(related="guide_step_id.what", string="What")
-    guide_how = fields.Html(related="guide_step_id.how", string="How")
-    guide_who = fields.Html(related="guide_step_id.who", string="Who")
-    guide_when = fields.Html(related="guide_step_id.when", string="When")
-    guide_violence_warning = fields.Boolean(related="guide_step_id.violence_warning")
+    guide_what = fields.Html(string="What", compute="_compute_guide_card")
+    guide_how = fields.Html(string="How", compute="_compute_guide_card")
+    guide_who = fields.Html(string="Who", compute="_compute_guide_card")
+    guide_when = fields.Html(string="When", compute="_compute_guide_card")
+    guide_violence_warning = fields.Boolean(compute="_compute_guide_card")
     guide_tool_type_ids = fields.Many2many(
-        related="guide_step_id.tool_type_ids", string="Tools of the Card"
+        "bti.tool.type", string="Tools of the Card", compute="_compute_guide_card"
     )
     guide_task_ids = fields.One2many(
         "bti.case.task", compute="_compute_guide_task_ids", string="Checklist"
@@ -49,6 +49,18 @@ class BtiCase(models.Model):
                 ],
                 limit=1,
             )
+
+    @api.depends_context("uid")
+    @api.depends("step_id")
+    def _compute_guide_card(self):
+        for case in self:
+            card = case.guide_step_id
+            case.guide_what = card.what
+            case.guide_how = card.how
+            case.guide_who = card.who
+            case.guide_when = card.when
+            case.guide_violence_warning = card.violence_warning
+            case.guide_tool_type_ids = card.tool_type_ids
 
     @api.depends_context("uid")
     @api.depends("step_id")

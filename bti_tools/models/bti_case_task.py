@@ -22,7 +22,7 @@ class BtiCaseTask(models.Model):
     )
     guide_task_id = fields.Many2one(
         "bti.guide.task",
-        string="Task",
+        string="Guide Task",
         required=True,
         ondelete="cascade",
         index=True,

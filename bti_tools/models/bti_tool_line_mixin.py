@@ -45,10 +45,12 @@ class BtiToolLineMixin(models.AbstractModel):
         self._bti_tool_form().case_id._bti_check_log_writable()
         return super().write(vals)
 
-    def unlink(self):
+    # After the ORM's access check: a user who may not read the line learns
+    # nothing about its form (not even that it is final).
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_final_form(self):
         if self.filtered(lambda line: line._bti_guard_state() == "final"):
             self._bti_refuse_fields([self._bti_tool_parent], self[:1])
-        return super().unlink()
 
 
 # Fields of a line that say nothing about the child (bti.access.logged).
