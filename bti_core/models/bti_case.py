@@ -599,6 +599,9 @@ class BtiCase(models.Model):
         )
         today = self.env["bti.access.policy"]._today()
         for vals in vals_list:
+            self.env["res.partner"].browse(
+                vals.get("subject_partner_id") or ()
+            )._bti_check_nameable()
             # The reference always comes from the sequence, never from the client.
             vals["name"] = self.env["ir.sequence"].next_by_code("bti.case") or _("New")
             if vals.get("national_id"):
@@ -642,6 +645,10 @@ class BtiCase(models.Model):
 
     def _bti_prepare_write_vals(self, vals):
         vals = dict(vals)
+        if vals.get("subject_partner_id"):
+            self.env["res.partner"].browse(
+                vals["subject_partner_id"]
+            )._bti_check_nameable()
         if vals.get("national_id"):
             vals["national_id"] = self._national_id_compact(vals["national_id"])
         level_changes = "level_id" in vals or "step_id" in vals

@@ -58,6 +58,9 @@ class BtiCaseGuardian(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["res.partner"].browse(
+            [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
+        )._bti_check_nameable()
         guardians = super().create(vals_list)
         guardians.partner_id._bti_mark_confidential()
         for guardian in guardians:
@@ -65,6 +68,8 @@ class BtiCaseGuardian(models.Model):
         return guardians
 
     def write(self, vals):
+        if vals.get("partner_id"):
+            self.env["res.partner"].browse(vals["partner_id"])._bti_check_nameable()
         before = {guardian: guardian.partner_id.name for guardian in self}
         res = super().write(vals)
         if "partner_id" in vals:

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .boolean_search import boolean_search
 
@@ -36,6 +36,20 @@ class ResPartner(models.Model):
     bti_is_accessible = fields.Boolean(
         compute="_compute_bti_is_accessible", search="_search_bti_is_accessible"
     )
+
+    def _bti_check_nameable(self):
+        """Refuse persons the user may not read: naming a confidential child
+        or guardian of another case (as a case's person, a guardian, a
+        wonder note's child) would open that person to the user."""
+        if self.env.su or not self:
+            return
+        if len(self.sudo(False)._filtered_access("read")) != len(self):
+            raise AccessError(
+                _(
+                    "You may not name this person here: they are not a person of "
+                    "a case you work on."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

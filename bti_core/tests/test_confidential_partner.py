@@ -95,6 +95,35 @@ class TestConfidentialPartner(BtiCommon):
                     with self.assertRaises(AccessError):
                         Partner.browse(partner.id).read(["name"])
 
+    def test_strangers_cannot_name_the_family(self):
+        """Naming a hidden person in a case of one's own (as its person or a
+        guardian) would open them to the stranger: refused, nothing written."""
+        case_count = self.env["bti.case"].search_count([])
+        with self.assertRaises(AccessError):
+            self._new_case(user=self.cws_worker, service=self.cws, partner=self.secret_child)
+        own = self._new_case(user=self.cws_worker, service=self.cws)
+        self.assertEqual(self.env["bti.case"].search_count([]), case_count + 1)
+        as_worker = own.with_user(self.cws_worker)
+        with self.assertRaises(AccessError):
+            as_worker.write({"subject_partner_id": self.secret_child.id})
+        with self.assertRaises(AccessError):
+            as_worker.write(
+                {
+                    "guardian_ids": [
+                        Command.create({"partner_id": self.secret_mother.id})
+                    ]
+                }
+            )
+        with self.assertRaises(AccessError):
+            as_worker.guardian_ids[:1].write({"partner_id": self.secret_mother.id})
+        self.assertNotIn(self.secret_mother, own.guardian_ids.partner_id)
+        self.assertNotEqual(own.subject_partner_id, self.secret_child)
+        for partner in self.secrets:
+            with self.assertRaises(AccessError):
+                partner.with_user(self.cws_worker).read(["name"])
+        # Who works on the case names them (a second case of the same child).
+        self._new_case(partner=self.secret_child)
+
     def test_participant_finds_the_family(self):
         Partner = self.env["res.partner"].with_user(self.school_teacher)
         self.assertEqual(Partner.search([("name", "ilike", "Olsen")]), self.secrets)

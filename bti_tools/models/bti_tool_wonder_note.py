@@ -127,8 +127,18 @@ class BtiToolWonderNote(models.Model):
         return self.env.user.bti_service_ids.filtered("may_open_cases")
 
     @api.model
+    def _bti_check_child_partner(self, vals):
+        """The known child is one the author may read: naming another (a
+        BTI child of somebody else's case) would open a case on it, and so
+        give the author that confidential person."""
+        self.env["res.partner"].browse(
+            vals.get("child_partner_id") or ()
+        )._bti_check_nameable()
+
+    @api.model
     def _bti_prepare_create_vals(self, vals_list):
         for vals in vals_list:
+            self._bti_check_child_partner(vals)
             if vals.get("case_id") or self.env.context.get("default_case_id"):
                 continue
             # No case yet: the note is written for a service of the author's.
@@ -149,6 +159,7 @@ class BtiToolWonderNote(models.Model):
 
     def _bti_prepare_write_vals(self, vals):
         vals = super()._bti_prepare_write_vals(vals)
+        self._bti_check_child_partner(vals)
         if "service_id" in vals and not self.env.su:
             service = self.env["bti.service"].browse(vals["service_id"])
             if self.case_id or service not in self._bti_opening_services():

@@ -15,6 +15,7 @@ real user through the ORM (search and read, write, create, unlink),
 import logging
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 # Helpers only: importing a class with test methods would run its tests again.
@@ -147,9 +148,7 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
     @classmethod
     def _mapping_vals(cls):
         return {
-            "template_id": cls.env.ref(
-                "bti_tools.mapping_template_risk_protective"
-            ).id,
+            "template_id": cls.env.ref("bti_tools.mapping_template_risk_protective").id,
             "answer_ids": [
                 Command.create(
                     {"question": "Policy: how does she play?", "answer": "Alone."}
@@ -347,7 +346,10 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             key,
             ["done", "guide_task_id"],
             {"done": True},
-            lambda: {"case_id": task.case_id.id, "guide_task_id": task.guide_task_id.id},
+            lambda: {
+                "case_id": task.case_id.id,
+                "guide_task_id": task.guide_task_id.id,
+            },
         )
 
     def _sample_bti_tool_type(self, key):
@@ -499,9 +501,25 @@ class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
     def test_40_allow_lists_refuse_every_other_field(self):
         """Every field outside the allow-lists of the tools and their lines is
         refused to a user who may write the record."""
-        self._walk_allow_lists(
-            TOOL_MODELS + tuple(LINES), "Tools access policy"
-        )
+        self._walk_allow_lists(TOOL_MODELS + tuple(LINES), "Tools access policy")
+
+    def test_50_known_child_is_one_the_author_reads(self):
+        """A wonder note names as its known child only a person its author may
+        read: making it final would open a case on the child, and so give the
+        author a child of somebody else's case."""
+        hidden = self.cases["wondering_health"].subject_partner_id
+        Note = self.env["bti.tool.wonder_note"].with_user(self.kg_teacher2)
+        vals = {"service_id": self.kindergarten.id, "seen_heard": "<p>Policy</p>"}
+        with self.assertRaises(AccessError):
+            Note.create(dict(vals, child_partner_id=hidden.id))
+        note = self.tools[("bti.tool.wonder_note", f"{NO_CASE}/draft_own")]
+        with self.assertRaises(AccessError):
+            note.with_user(self.kg_teacher2).write({"child_partner_id": hidden.id})
+        self.assertFalse(note.child_partner_id)
+        self.assertFalse(hidden.with_user(self.kg_teacher2).has_access("read"))
+        # A child of the author's own case is known to them.
+        known = self.cases[L2].subject_partner_id
+        Note.create(dict(vals, child_partner_id=known.id))
 
 
 @tagged("post_install", "-at_install")

@@ -33,9 +33,7 @@ class TestConcernScale(ToolsCommon):
         kind = vals.get("kind", "child")
         values = {
             "kind": kind,
-            "indicator_ids": [
-                Command.set([cls.ind[kind, step].id for step in steps])
-            ],
+            "indicator_ids": [Command.set([cls.ind[kind, step].id for step in steps])],
             "observations": "<p>Cries at drop-off most mornings this month.</p>",
         }
         values.update(vals)
@@ -168,7 +166,7 @@ class TestConcernScale(ToolsCommon):
         # A scale that lost its reason outside the form (an import, an older
         # version) is still not made final.
         self.env.cr.execute(
-            f"UPDATE {scale._table} SET override_reason = NULL WHERE id = %s",
+            "UPDATE bti_tool_concern_scale SET override_reason = NULL WHERE id = %s",
             [scale.id],
         )
         scale.invalidate_recordset(["override_reason"])
@@ -191,9 +189,7 @@ class TestConcernScale(ToolsCommon):
         with self.assertRaises(ValidationError):
             self._scale(
                 indicator_ids=[
-                    Command.set(
-                        (self.ind["child", "2"] | self.ind["parents", "3"]).ids
-                    )
+                    Command.set((self.ind["child", "2"] | self.ind["parents", "3"]).ids)
                 ]
             )
         with self.assertRaises(ValidationError):
@@ -325,6 +321,14 @@ class TestConcernScale(ToolsCommon):
         with self.assertRaises(AccessError):
             scale.with_user(self.school_teacher).action_report_child_welfare()
 
+    def test_child_welfare_on_a_closed_case(self):
+        case = self._new_case()
+        scale = self._scale(case, final=True, steps=("4",))
+        case.with_user(self.kg_teacher)._bti_close("no_concern")
+        with self.assertRaises(UserError):
+            scale.with_user(self.kg_teacher).action_report_child_welfare()
+        self.assertFalse(self._welfare_activities(case))
+
     # ------------------------------------------------------------------
     # Over time
     # ------------------------------------------------------------------
@@ -372,12 +376,11 @@ class TestConcernScale(ToolsCommon):
         indicator = Indicator.with_user(self.bti_admin).create(
             {"kind": "child", "step": "2", "name": "Often tired"}
         )
-        indicator.with_user(self.bti_admin).write({"name": "Often tired in the morning"})
+        indicator.with_user(self.bti_admin).write({"name": "Often tired at nine"})
         for user in (self.kg_teacher, self.kg_leader, self.school_teacher):
             with self.subTest(user=user.login):
-                self.assertIn(
-                    indicator, Indicator.with_user(user).search([("kind", "=", "child")])
-                )
+                found = Indicator.with_user(user).search([("kind", "=", "child")])
+                self.assertIn(indicator, found)
                 indicator.with_user(user).read(["name", "step"])
                 with self.assertRaises(AccessError):
                     indicator.with_user(user).write({"name": "Mine"})
@@ -391,7 +394,7 @@ class TestConcernScale(ToolsCommon):
             indicator.with_user(self.outsider).read(["name"])
         with self.assertRaises(AccessError):
             Indicator.with_user(self.outsider).search([])
-        self.assertEqual(indicator.name, "Often tired in the morning")
+        self.assertEqual(indicator.name, "Often tired at nine")
         # Unused, it may be moved or deleted.
         indicator.with_user(self.bti_admin).write({"step": "3"})
         indicator.with_user(self.bti_admin).unlink()

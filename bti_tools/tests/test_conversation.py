@@ -146,7 +146,8 @@ class TestConversation(ToolsCommon):
     def test_family_must_be_the_childs(self):
         stranger = self.env["res.partner"].create({"name": "Neighbour Of Nobody"})
         before = self.env[MODEL].search_count([])
-        for partners in (stranger, self.mother, self.case.guardian_ids.partner_id | stranger):
+        guardians = self.case.guardian_ids.partner_id
+        for partners in (stranger, self.mother, guardians | stranger):
             with self.subTest(partners=partners.mapped("name")):
                 with self.assertRaises(ValidationError):
                     self._conversation(family_partner_ids=[Command.set(partners.ids)])

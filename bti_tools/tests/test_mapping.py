@@ -213,6 +213,11 @@ class TestMapping(ToolsCommon):
     def test_only_present_and_answer_are_written_on_a_line(self):
         mapping = self._mapping(template_id=self.tmpl_own.id)
         line = mapping.answer_ids[0]
+        with self.assertRaises(UserError) as caught:
+            line.with_user(self.kg_teacher).write({"question": "Reworded"})
+        # The message names the form, not a technical reference of the line.
+        self.assertIn(mapping.display_name, str(caught.exception))
+        self.assertNotIn(ANSWER, str(caught.exception))
         for vals in (
             {"question": "A question of my own"},
             {"factor": "protective"},
@@ -540,10 +545,11 @@ class TestMapping(ToolsCommon):
     def test_other_service_and_outsider(self):
         mapping = self._final()
         self._assert_hidden(mapping, self.school_teacher)
+        Answer = self.env[ANSWER].with_user(self.school_teacher)
         self.assertEqual(
-            self.env[ANSWER]
-            .with_user(self.school_teacher)
-            .read_group([("case_id", "=", self.case.id)], ["mapping_id"], ["mapping_id"]),
+            Answer.read_group(
+                [("case_id", "=", self.case.id)], ["mapping_id"], ["mapping_id"]
+            ),
             [],
         )
         for record in (mapping, mapping.answer_ids):

@@ -18,7 +18,7 @@ class TestObservation(ToolsCommon):
     interpretation inside a set period, a summary; an internal working tool
     of the service, frozen when final, read only by whom the policy says."""
 
-    def _line(self, time="2026-11-02 09:30:00", what="Plays alone by the fence.", **vals):
+    def _line(self, time="2026-11-02 09:30:00", what="Plays alone.", **vals):
         values = {"time": time, "what_child_does": what}
         values.update(vals)
         return Command.create(values)
@@ -91,8 +91,9 @@ class TestObservation(ToolsCommon):
         self.assertEqual(self._count(), before)
         obs = self._observation()
         Line = self.env[LINE].with_user(self.kg_teacher)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             Line.create({"observation_id": obs.id, "what_child_does": "Cries."})
+        self.assertIn("needs the time", str(caught.exception))
         with self.assertRaises(ValidationError):
             obs.line_ids.with_user(self.kg_teacher).write({"time": False})
         with self.assertRaises(ValidationError):
@@ -125,12 +126,15 @@ class TestObservation(ToolsCommon):
 
     def test_period_cannot_end_before_it_starts(self):
         before = self._count()
-        with self.assertRaises(ValidationError):
+        # The error names what is wrong: the period, not its line.
+        with self.assertRaises(ValidationError) as caught:
             self._observation(period_start="2026-11-05", period_end="2026-11-01")
+        self.assertIn("cannot end before it starts", str(caught.exception))
         self.assertEqual(self._count(), before)
         obs = self._observation(**PERIOD)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             obs.with_user(self.kg_teacher).write({"period_end": "2026-10-31"})
+        self.assertIn("cannot end before it starts", str(caught.exception))
         self.assertEqual(str(obs.period_end), "2026-11-05")
         # A single day is a period.
         obs.with_user(self.kg_teacher).write(
@@ -139,8 +143,9 @@ class TestObservation(ToolsCommon):
 
     def test_line_outside_the_period(self):
         before = self._count()
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             self._observation(line_ids=[self._line("2026-11-10 09:00:00")], **PERIOD)
+        self.assertIn("outside the observation period", str(caught.exception))
         with self.assertRaises(ValidationError):
             self._observation(line_ids=[self._line("2026-10-31 09:00:00")], **PERIOD)
         self.assertEqual(self._count(), before)
@@ -164,8 +169,11 @@ class TestObservation(ToolsCommon):
         # Narrowing the period so that a line falls outside it is refused too.
         with self.assertRaises(ValidationError):
             obs.with_user(self.kg_teacher).write({"period_end": "2026-11-04"})
-        with self.assertRaises(ValidationError):
-            obs.with_user(self.kg_teacher).write({"period_start": "2026-11-06"})
+        with self.assertRaises(ValidationError) as caught:
+            obs.with_user(self.kg_teacher).write(
+                {"period_start": "2026-11-06", "period_end": "2026-11-08"}
+            )
+        self.assertIn("outside the observation period", str(caught.exception))
         self.assertEqual(str(obs.period_end), "2026-11-05")
         self.assertEqual(len(obs.line_ids), 1)
 
@@ -181,8 +189,11 @@ class TestObservation(ToolsCommon):
         obs = self._observation(final=True)
         line = obs.line_ids
         Line = self.env[LINE].with_user(self.kg_teacher)
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             line.with_user(self.kg_teacher).write({"interpretation": "Changed."})
+        # The message names the form, not a technical reference of the line.
+        self.assertIn(obs.display_name, str(caught.exception))
+        self.assertNotIn(LINE, str(caught.exception))
         with self.assertRaises(UserError):
             line.with_user(self.kg_teacher).write({"time": "2026-11-03 09:30:00"})
         with self.assertRaises(UserError):
@@ -254,7 +265,9 @@ class TestObservation(ToolsCommon):
         self.assertTrue(obs.is_superseded)
         self.assertEqual(obs.state, "final")
         self.assertEqual(obs.line_ids, old_line)
-        self.assertEqual(old_line.interpretation, "Wants to join but does not know how.")
+        self.assertEqual(
+            old_line.interpretation, "Wants to join but does not know how."
+        )
         self.assertIn("First view", obs.summary)
         self.assertEqual(len(new.line_ids), 2)
 
@@ -390,6 +403,30 @@ class TestObservation(ToolsCommon):
             .with_user(self.kg_teacher2)
             .search([("observation_id", "=", obs.id)]),
             line,
+        )
+
+    def test_reading_lines_is_logged_under_the_case(self):
+        obs = self._observation(final=True)
+        Log = self.env["bti.access.log"]
+        self._new_request()
+        obs.line_ids.with_user(self.kg_teacher2).read(["what_child_does"])
+        rows = Log.search([("user_id", "=", self.kg_teacher2.id), ("model", "=", LINE)])
+        self.assertEqual(rows.mapped("action"), ["read"])
+        self.assertEqual(rows.case_id, self.case)
+        self.assertEqual(rows.service_id, self.kindergarten)
+        # A line's label names its form and reads no content: no new row.
+        self._new_request()
+        self.assertEqual(
+            obs.line_ids.with_user(self.kg_teacher2).display_name, obs.display_name
+        )
+        self.assertFalse(
+            Log.search(
+                [
+                    ("user_id", "=", self.kg_teacher2.id),
+                    ("model", "=", LINE),
+                    ("id", "not in", rows.ids),
+                ]
+            )
         )
 
     def test_lines_follow_the_draft_rule(self):
