@@ -100,7 +100,9 @@ class TestConfidentialPartner(BtiCommon):
         guardian) would open them to the stranger: refused, nothing written."""
         case_count = self.env["bti.case"].search_count([])
         with self.assertRaises(AccessError):
-            self._new_case(user=self.cws_worker, service=self.cws, partner=self.secret_child)
+            self._new_case(
+                user=self.cws_worker, service=self.cws, partner=self.secret_child
+            )
         own = self._new_case(user=self.cws_worker, service=self.cws)
         self.assertEqual(self.env["bti.case"].search_count([]), case_count + 1)
         as_worker = own.with_user(self.cws_worker)

@@ -69,7 +69,9 @@ class BtiCase(models.Model):
         for case in self:
             card = case.guide_step_id
             case.guide_task_ids = (
-                Task.search([("case_id", "=", case.id), ("guide_step_id", "=", card.id)])
+                Task.search(
+                    [("case_id", "=", case.id), ("guide_step_id", "=", card.id)]
+                )
                 if card and case.id
                 else Task
             )

@@ -22,7 +22,6 @@ class BtiCaseTask(models.Model):
     )
     guide_task_id = fields.Many2one(
         "bti.guide.task",
-        string="Guide Task",
         required=True,
         ondelete="cascade",
         index=True,
@@ -38,7 +37,7 @@ class BtiCaseTask(models.Model):
     )
     family = fields.Selection(related="guide_task_id.guide_step_id.family", store=True)
     done = fields.Boolean(readonly=True)
-    done_by_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    done_by_id = fields.Many2one("res.users", readonly=True)
     done_date = fields.Datetime(string="Done On", readonly=True)
 
     _sql_constraints = [
@@ -59,8 +58,10 @@ class BtiCaseTask(models.Model):
             (row.case_id.id, row.guide_task_id.id)
             for row in self_sudo.search([("case_id", "in", cases.ids)])
         }
-        tasks = self.env["bti.guide.task"].sudo().search(
-            [("guide_step_id.level_step_id", "in", cases.step_id.ids)]
+        tasks = (
+            self.env["bti.guide.task"]
+            .sudo()
+            .search([("guide_step_id.level_step_id", "in", cases.step_id.ids)])
         )
         vals_list = [
             {"case_id": case.id, "guide_task_id": task.id}

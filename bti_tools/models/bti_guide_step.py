@@ -25,7 +25,7 @@ class BtiGuideStep(models.Model):
     _bti_write_fields = {"*": _bti_create_fields}
 
     guide_id = fields.Many2one(
-        "bti.guide", string="Guide", required=True, ondelete="cascade", index=True
+        "bti.guide", required=True, ondelete="cascade", index=True
     )
     family = fields.Selection(related="guide_id.family", store=True)
     level_step_id = fields.Many2one(
@@ -34,10 +34,10 @@ class BtiGuideStep(models.Model):
     level_id = fields.Many2one(related="level_step_id.level_id", store=True)
     level_code = fields.Integer(related="level_step_id.level_id.code", store=True)
     level_step_sequence = fields.Integer(related="level_step_id.sequence", store=True)
-    what = fields.Html(string="What", sanitize=True)
-    how = fields.Html(string="How", sanitize=True)
-    who = fields.Html(string="Who", sanitize=True)
-    when = fields.Html(string="When", sanitize=True)
+    what = fields.Html(sanitize=True)
+    how = fields.Html(sanitize=True)
+    who = fields.Html(sanitize=True)
+    when = fields.Html(sanitize=True)
     violence_warning = fields.Boolean(
         string="Violence Exception",
         help="Show prominently on this card: on a suspicion of violence, sexual "

@@ -8,7 +8,7 @@ class BtiLogEntry(models.Model):
 
     _inherit = "bti.log.entry"
 
-    tool_model = fields.Char(string="Tool Model", readonly=True, copy=False)
+    tool_model = fields.Char(readonly=True, copy=False)
     tool_res_id = fields.Many2oneReference(
         string="Tool", model_field="tool_model", readonly=True, copy=False
     )

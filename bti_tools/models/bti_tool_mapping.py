@@ -185,7 +185,6 @@ class BtiToolMapping(models.Model):
         )
 
     def _bti_check_finalizable(self):
-        super()._bti_check_finalizable()
         for mapping in self:
             if not any(
                 line.present or (line.answer or "").strip()
@@ -194,6 +193,7 @@ class BtiToolMapping(models.Model):
                 raise ValidationError(
                     _("Answer at least one question before making the mapping final.")
                 )
+        return super()._bti_check_finalizable()
 
     # ------------------------------------------------------------------
     # Print

@@ -141,6 +141,7 @@ class BtiToolMixin(models.AbstractModel):
 
     def _bti_check_finalizable(self):
         """Hook: raise a ValidationError when a draft is not complete."""
+        return True
 
     def _bti_before_finalize(self):
         """Hook: what the draft must get, from the system, before it is made

@@ -19,7 +19,6 @@ class BtiToolType(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     model = fields.Char(
-        string="Model",
         required=True,
         readonly=True,
         help="The model of the tool's forms (set by the addon that brings it).",

@@ -62,7 +62,6 @@ class BtiToolWonderNote(models.Model):
     )
     service_id = fields.Many2one(
         "bti.service",
-        string="Service",
         help="The service you wonder in; it owns the case.",
     )
     child_partner_id = fields.Many2one(
@@ -93,13 +92,13 @@ class BtiToolWonderNote(models.Model):
         "made you wonder?",
     )
     duration = fields.Char(string="For How Long?")
-    earlier_concerns = fields.Html(string="Earlier Concerns", sanitize=True)
+    earlier_concerns = fields.Html(sanitize=True)
     area_ids = fields.Many2many("bti.tool.wonder.area", string="Areas")
     strengths = fields.Html(
         sanitize=True, help="What goes well: the child's and the family's resources."
     )
-    open_questions = fields.Html(string="Open Questions", sanitize=True)
-    leader_consulted_id = fields.Many2one("res.users", string="Leader Consulted")
+    open_questions = fields.Html(sanitize=True)
+    leader_consulted_id = fields.Many2one("res.users")
     leader_consulted_date = fields.Date(string="Consulted On")
     violence_suspected = fields.Boolean(
         string="Suspected Violence or Abuse",

@@ -94,9 +94,7 @@ class TestGuide(ToolsCommon):
         with self.assertRaises(UserError):
             task.with_user(self.kg_teacher).write({"done": True})
         with self.assertRaises(UserError):
-            task.with_user(self.kg_teacher).write(
-                {"done_by_id": self.kg_leader.id}
-            )
+            task.with_user(self.kg_teacher).write({"done_by_id": self.kg_leader.id})
         self.assertFalse(task.done)
         with self.assertRaises(AccessError):
             self.env["bti.case.task"].with_user(self.kg_teacher).create(
@@ -111,7 +109,9 @@ class TestGuide(ToolsCommon):
             .with_user(self.bti_admin)
             .create({"guide_step_id": card.id, "name": "Call the health nurse"})
         )
-        self.assertIn(task, case.with_user(self.kg_teacher).guide_task_ids.guide_task_id)
+        self.assertIn(
+            task, case.with_user(self.kg_teacher).guide_task_ids.guide_task_id
+        )
 
     def test_guides_configured_by_administrators(self):
         card = self.env.ref("bti_tools.card_ks_0_1")
@@ -125,9 +125,11 @@ class TestGuide(ToolsCommon):
     def test_tool_buttons_of_the_card(self):
         case = self._new_case()
         wonder = self.env.ref("bti_tools.tool_type_wonder_note")
-        action = wonder.with_user(self.kg_teacher).with_context(
-            bti_case_id=case.id
-        ).action_start()
+        action = (
+            wonder.with_user(self.kg_teacher)
+            .with_context(bti_case_id=case.id)
+            .action_start()
+        )
         self.assertEqual(action["res_model"], "bti.tool.wonder_note")
         self.assertEqual(action["context"]["default_case_id"], case.id)
         # A case the user cannot open: refused, whatever the context says.

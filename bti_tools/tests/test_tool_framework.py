@@ -35,7 +35,11 @@ class TestToolFramework(ToolsCommon):
         obs = self._observation(final=True)
         self.assertEqual(obs.state, "final")
         self.assertTrue(obs.final_date)
-        for vals in ({"setting": "Changed"}, {"state": "draft"}, {"date": "2026-01-01"}):
+        for vals in (
+            {"setting": "Changed"},
+            {"state": "draft"},
+            {"date": "2026-01-01"},
+        ):
             with self.subTest(vals=vals):
                 with self.assertRaises(UserError):
                     obs.with_user(self.kg_teacher).write(vals)

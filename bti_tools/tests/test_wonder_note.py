@@ -65,7 +65,9 @@ class TestWonderNote(ToolsCommon):
         note.with_user(self.kg_teacher).action_finalize()
         self.assertEqual(note.case_id, case)
         self.assertEqual(
-            self.env["bti.case"].search_count([("subject_partner_id", "=", self.child.id)]),
+            self.env["bti.case"].search_count(
+                [("subject_partner_id", "=", self.child.id)]
+            ),
             1,
         )
 
@@ -130,9 +132,12 @@ class TestWonderNote(ToolsCommon):
 
     def test_print(self):
         note = self._loose_note(final=True)
-        html = self.env["ir.actions.report"].with_user(self.kg_teacher)._render_qweb_html(
-            "bti_tools.report_tool_wonder_note", note.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.kg_teacher)
+            ._render_qweb_html("bti_tools.report_tool_wonder_note", note.ids)[0]
+            .decode()
+        )
         self.assertIn("alone at every meal", html)
         self.assertIn(note.case_id.name, html)
         self.assertNotIn("Wonder Child", html.split("<body")[0])
