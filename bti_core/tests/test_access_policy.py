@@ -747,6 +747,27 @@ def jsonable(value):
 class BtiForgeMixin:
     """The forge column: each item as the real user, refused or without effect."""
 
+    def _walk_jsonrpc(self, models, label):
+        """Every row of ``models`` through /web/dataset/call_kw as its role's
+        user: reads, writes and the forged values of the forge column."""
+        cells = forged = 0
+        for role, user in self.role_users.items():
+            self.authenticate(user.login, user.login)
+            for row in self._rows(models):
+                if row["role"] != role:
+                    continue
+                sample = self._sample(row["model"], row["record"])
+                with self.subTest(role=role, model=row["model"], record=row["record"]):
+                    cells += self._check_rpc_read(row, sample)
+                    self._check_rpc_write(row, sample)
+                    cells += 1
+                with self.subTest(
+                    role=role, model=row["model"], record=row["record"], forge=True
+                ):
+                    forged += self._check_forge(row, sample)
+        _logger.info("%s: %s JSON-RPC calls checked", label, cells)
+        _logger.info("%s: %s forged values refused", label, forged)
+
     def _snapshot(self, record, fname):
         record.invalidate_recordset()
         value = record.sudo()[fname]
@@ -901,20 +922,4 @@ class TestAccessPolicyJsonRpc(
     """The case-level rows of the table through /web/dataset/call_kw, as the user."""
 
     def test_jsonrpc(self):
-        cells = forged = 0
-        for role, user in self.role_users.items():
-            self.authenticate(user.login, user.login)
-            for row in self._rows(CASE_MODELS):
-                if row["role"] != role:
-                    continue
-                sample = self._sample(row["model"], row["record"])
-                with self.subTest(role=role, model=row["model"], record=row["record"]):
-                    cells += self._check_rpc_read(row, sample)
-                    self._check_rpc_write(row, sample)
-                    cells += 1
-                with self.subTest(
-                    role=role, model=row["model"], record=row["record"], forge=True
-                ):
-                    forged += self._check_forge(row, sample)
-        _logger.info("Access policy: %s JSON-RPC calls checked", cells)
-        _logger.info("Access policy: %s forged values refused", forged)
+        self._walk_jsonrpc(CASE_MODELS, "Access policy")

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.bti_core.models.bti_access_logged import TECHNICAL_FIELDS
@@ -47,6 +47,14 @@ class BtiLogContentMixin(models.AbstractModel):
     # The log itself opens only after consent; a working tool of the service
     # (bti_tools: a wonder note, a concern scale) is written before it.
     _bti_needs_consent = True
+
+    user_is_author = fields.Boolean(compute="_compute_user_is_author")
+
+    @api.depends_context("uid")
+    @api.depends("author_id")
+    def _compute_user_is_author(self):
+        for record in self:
+            record.user_is_author = record.author_id == self.env.user
 
     # Many2one labels are read with sudo (web_read): the label names the
     # content only for a user who may read it; everyone else gets a neutral one.

@@ -132,7 +132,6 @@ class BtiLogEntry(models.Model):
         index="btree_not_null",
         domain="[('case_id', '=', case_id)]",
     )
-    user_is_author = fields.Boolean(compute="_compute_user_is_author")
 
     @api.model
     def default_get(self, fields_list):
@@ -170,12 +169,6 @@ class BtiLogEntry(models.Model):
             entry.is_corrected = any(
                 c.state == "published" for c in entry.sudo().correction_ids
             )
-
-    @api.depends_context("uid")
-    @api.depends("author_id")
-    def _compute_user_is_author(self):
-        for entry in self:
-            entry.user_is_author = entry.author_id == self.env.user
 
     @api.onchange("corrects_id")
     def _onchange_corrects_id(self):

@@ -84,14 +84,7 @@ class BtiToolMixin(models.AbstractModel):
         copy=False,
         ondelete="set null",
     )
-    user_is_author = fields.Boolean(compute="_compute_user_is_author")
     tool_may_share = fields.Boolean(compute="_compute_tool_may_share")
-
-    @api.depends_context("uid")
-    @api.depends("author_id")
-    def _compute_user_is_author(self):
-        for tool in self:
-            tool.user_is_author = tool.author_id == self.env.user
 
     @api.depends("state", "log_entry_id")
     def _compute_tool_may_share(self):

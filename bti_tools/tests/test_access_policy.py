@@ -12,8 +12,6 @@ real user through the ORM (search and read, write, create, unlink),
 (``/web/dataset/call_kw``), with bti_core's machinery.
 """
 
-import logging
-
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
@@ -29,8 +27,6 @@ from odoo.addons.bti_core.tests.test_access_policy import (
 )
 
 from .common import ToolsCommon
-
-_logger = logging.getLogger(__name__)
 
 POLICY_PATH = "bti_tools/security/access_policy.csv"
 L2 = "level2_kindergarten"
@@ -529,20 +525,4 @@ class TestToolsAccessPolicyJsonRpc(
     """The rows of the tools' models through /web/dataset/call_kw, as the user."""
 
     def test_jsonrpc(self):
-        cells = forged = 0
-        for role, user in self.role_users.items():
-            self.authenticate(user.login, user.login)
-            for row in self._rows(CONTENT_MODELS + CONFIG_MODELS):
-                if row["role"] != role:
-                    continue
-                sample = self._sample(row["model"], row["record"])
-                with self.subTest(role=role, model=row["model"], record=row["record"]):
-                    cells += self._check_rpc_read(row, sample)
-                    self._check_rpc_write(row, sample)
-                    cells += 1
-                with self.subTest(
-                    role=role, model=row["model"], record=row["record"], forge=True
-                ):
-                    forged += self._check_forge(row, sample)
-        _logger.info("Tools access policy: %s JSON-RPC calls checked", cells)
-        _logger.info("Tools access policy: %s forged values refused", forged)
+        self._walk_jsonrpc(CONTENT_MODELS + CONFIG_MODELS, "Tools access policy")
