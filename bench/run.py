@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Time the case list, a case, the per-level count, the stafettlogg of a case,
-writing a log entry and the overdue evaluations, member vs superuser, with and
-without the access log's writer.
+"""Time the case list, a case (without and with bti_tools' guide panel), the
+per-level count, the stafettlogg of a case, writing a log entry, a concern
+scale and a case's scales, and the overdue evaluations, member vs superuser,
+with and without the access log's writer.
 
     .venv/bin/python bench/run.py [--db bti_bench] [--runs 30] [--login LOGIN]...
         [--replica] [--profile] [--explain]
@@ -58,6 +59,9 @@ OVERDUE_SPEC = {
     "date_evaluation": {},
     "state": {},
 }
+# bti_tools: the addon of the case's guide panel, and the tool measured.
+TOOLS_MODULE = "bti_tools"
+SCALE_MODEL = "bti.tool.concern_scale"
 WRITE_CONTEXT = {
     "tracking_disable": False,  # the tracking of the entry is part of the cost
     "mail_notify_force_send": False,  # notification e-mails are queued, not sent
@@ -127,8 +131,60 @@ def _field_nodes(node):
             yield from _field_nodes(child)
 
 
-def fields_spec(env, model, view_node):
+def _partial_context(text, names):
+    """The keys of the context ``text`` whose values use only ``names``,
+    evaluated: the web client's ``evalPartialContext`` (web/core/context.js),
+    which leaves out what it cannot evaluate yet (the record's ``id`` at load)."""
+    from odoo.tools.safe_eval import safe_eval  # noqa: PLC0415
+
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return {}
+    if not isinstance(tree.body, ast.Dict):
+        return {}
+    context = {}
+    for key, value in zip(tree.body.keys, tree.body.values, strict=True):
+        used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        if key is None or used - set(names) - {"True", "False", "None"}:
+            continue
+        try:
+            context[ast.literal_eval(key)] = safe_eval(ast.unparse(value), dict(names))
+        except Exception:  # noqa: BLE001 (as the web client: left out)
+            continue
+    return context
+
+
+def _field_context(node, field, names):
+    """The context of a relational field in the specification (the web
+    client's ``getFieldContextForSpec``): the node's, else the field's."""
+    text = node.get("context")
+    if not text or text.strip() == "{}":
+        return dict(field.context or {})
+    return _partial_context(text, names)
+
+
+def web_eval_context(env):
+    """The names a field's context may use when the web client loads a
+    record (``getBasicEvalContext``)."""
+    companies = env.context.get("allowed_company_ids") or [env.company.id]
+    return {
+        "context": env.context,
+        "uid": env.uid,
+        "allowed_company_ids": companies,
+        "current_company_id": companies[0],
+    }
+
+
+def fields_spec(env, model, view_node, names=None):
+    """The specification of ``view_node`` as the web client builds it.
+    ``names``: what a field's context may use; by default what the web client
+    knows when it loads a form (``getBasicEvalContext`` in web's
+    ``relational_model/utils.js``): the context, ``uid`` and the companies,
+    not the record's ``id``."""
     Model = env[model]
+    if names is None:
+        names = web_eval_context(env)
     spec = {}
     for node in _field_nodes(view_node):
         name = node.get("name")
@@ -137,10 +193,12 @@ def fields_spec(env, model, view_node):
         invisible = _always_invisible(node) or _always_invisible(
             node, "column_invisible"
         )
+        context = None
         if field.type == "many2one":
             entry.setdefault("fields", {})
             if not invisible:
                 entry["fields"]["display_name"] = {}
+                context = _field_context(node, field, names)
         elif field.type in ("one2many", "many2many"):
             sub = next(
                 (
@@ -152,10 +210,11 @@ def fields_spec(env, model, view_node):
             )
             widget = node.get("widget")
             if sub is not None and not invisible:
-                entry["fields"] = fields_spec(env, field.comodel_name, sub)
+                entry["fields"] = fields_spec(env, field.comodel_name, sub, names)
                 entry["limit"] = int(sub.get("limit", 40))
                 if sub.get("default_order"):
                     entry["order"] = sub.get("default_order")
+                context = _field_context(node, field, names)
             elif (
                 widget in ("many2many_tags", "many2many_tags_avatar") and not invisible
             ):
@@ -163,6 +222,8 @@ def fields_spec(env, model, view_node):
                 options = ast.literal_eval(node.get("options") or "{}")
                 if options.get("color_field"):
                     entry["fields"][options["color_field"]] = {}
+        if context:
+            entry["context"] = context
         for dep, dep_spec in WIDGET_DEPENDENCIES.get(node.get("widget"), {}).items():
             spec.setdefault(dep, dep_spec)
     return spec
@@ -448,10 +509,6 @@ class Scenario:
         self.list_spec = fields_spec(
             su_env, "bti.case", view_arch(su_env, "bti.case", "list")
         )
-        self.form_spec = fields_spec(
-            su_env, "bti.case", view_arch(su_env, "bti.case", "form")
-        )
-        self.form_spec.setdefault("display_name", {})
         self.order = su_env["bti.case"]._order  # the action and the list view set none
         cases = self.envs["member"]["bti.case"]
         page = cases.search(self.domain, limit=80, order=self.order)
@@ -459,12 +516,77 @@ class Scenario:
         self.case = (cooperating or page)[:1]
         if not self.case:
             sys.exit(f"{member.login} sees no case")
+        self._case_form(su_env)
         self.counts = (
             su_env["bti.case"].search_count([]),
             cases.search_count([]),
             cases.search_count(self.domain),
         )
         self._stafettlogg(su_env, member)
+        self._tools(su_env, member)
+
+    def _case_form(self, su_env):
+        """The case form's specifications: with the "What to do now" panel and
+        the tools page of bti_tools as the panel means them (the sub-lists of
+        tool types with ``bti_case_id`` of the case: how many forms of each
+        the reader has on it), and without bti_tools' fields (the form as
+        before bti_tools, the figure to compare with)."""
+        arch = view_arch(su_env, "bti.case", "form")
+        names = web_eval_context(su_env)
+        self.panel_spec = fields_spec(
+            su_env, "bti.case", arch, {**names, "id": self.case.id}
+        )
+        self.panel_spec.setdefault("display_name", {})
+        fields = su_env["bti.case"]._fields
+        self.panel_fields = [
+            name for name in self.panel_spec if fields[name]._module == TOOLS_MODULE
+        ]
+        self.form_spec = {
+            name: spec
+            for name, spec in self.panel_spec.items()
+            if name not in self.panel_fields
+        }
+        # What the web client itself asks when it loads the form: a field's
+        # context is evaluated without the record (no ``id``), so the panel's
+        # ``{'bti_case_id': id}`` is left out (web's relational_model.js,
+        # _loadData: getBasicEvalContext; utils.js, getFieldContextForSpec).
+        web = fields_spec(su_env, "bti.case", arch, names)
+        self.panel_web_context = {
+            name: web.get(name, {}).get("context")
+            for name in self.panel_fields
+            if "context" in self.panel_spec[name]
+        }
+
+    def _tools(self, su_env, member):
+        """The member's case with the most final concern scales of their
+        service, its latest scale, and the specifications of its form and of
+        the list of a case's scales (action_open_for_case)."""
+        self.tool_case = su_env["bti.case"]
+        self.scale = None
+        if SCALE_MODEL not in su_env:
+            return
+        case_ids = su_env["bti.access.policy"]._case_ids(member) or []
+        self.cr.execute(
+            """SELECT s.case_id, max(s.id) FROM bti_tool_concern_scale s
+                WHERE s.case_id = ANY(%s) AND s.author_service_id = ANY(%s)
+                  AND s.state = 'final'
+                GROUP BY s.case_id ORDER BY count(*) DESC, s.case_id LIMIT 1""",
+            [case_ids, member.bti_service_ids.ids],
+        )
+        row = self.cr.fetchone()
+        if not row:
+            return
+        self.tool_case = su_env["bti.case"].browse(row[0])
+        self.scale = su_env[SCALE_MODEL].browse(row[1])
+        self.scale_spec = fields_spec(
+            su_env, SCALE_MODEL, view_arch(su_env, SCALE_MODEL, "form")
+        )
+        self.scale_spec.setdefault("display_name", {})
+        self.scale_list_spec = fields_spec(
+            su_env, SCALE_MODEL, view_arch(su_env, SCALE_MODEL, "list")
+        )
+        self.scale_domain = [("case_id", "=", self.tool_case.id)]
+        self.scale_order = su_env[SCALE_MODEL]._order
 
     def _stafettlogg(self, su_env, member):
         """The member's open case with the longest log, and the specifications."""
@@ -521,9 +643,13 @@ class Scenario:
         )
         print(
             f"List domain {self.domain}, order {self.order!r}, {len(self.list_spec)} "
-            f"fields; form {len(self.form_spec)} fields. {args.runs} runs after "
-            f"{args.warmup} warm-up."
+            f"fields; form {len(self.form_spec)} fields, with the guide panel "
+            f"{len(self.panel_spec)} ({', '.join(self.panel_fields)}). {args.runs} "
+            f"runs after {args.warmup} warm-up."
         )
+        if self.panel_fields:
+            self._describe_panel()
+        self._describe_tools()
         case = self.log_case
         if not case:
             print(
@@ -548,6 +674,53 @@ class Scenario:
             f"{self.overdue_order!r}.\n"
         )
 
+    def _describe_panel(self):
+        member = self.envs["member"]
+        case = member["bti.case"].browse(self.case.id)
+        card = case.guide_step_id
+        types = case.with_context(bti_case_id=case.id).guide_tool_type_ids
+        print(
+            f"Guide panel of {self.case.sudo().name} for the member: card "
+            f"{card.sudo().display_name or '(none)'}, {len(case.guide_task_ids)} "
+            f"tasks on the checklist, tools of the card "
+            f"{', '.join(f'{t.model} {t.case_tool_count}' for t in types) or '-'}."
+        )
+        dropped = [
+            name
+            for name, context in self.panel_web_context.items()
+            if context != self.panel_spec[name]["context"]
+        ]
+        if dropped:
+            print(
+                "  The web client's own request leaves the context with the "
+                f"case's id out of {', '.join(dropped)} (a field's context is "
+                "evaluated without the record at load): measured here with it."
+            )
+        self.envs["member"].invalidate_all()
+        forget_access_log_state(self.cr)
+
+    def _describe_tools(self):
+        if not self.scale:
+            print(
+                "The member's service wrote no final concern scale in the member's "
+                "cases: the tool operations are skipped."
+            )
+            return
+        scales = self.su_env[SCALE_MODEL]
+        member = self.envs["member"]
+        scale = self.scale
+        print(
+            f"Concern scales of case {self.tool_case.name} (the member's case with "
+            f"the most of their service): {scales.search_count(self.scale_domain)}, "
+            f"the member reads {member[SCALE_MODEL].search_count(self.scale_domain)}; "
+            f"form of scale {scale.id} ({scale.kind}, step {scale.step}, "
+            f"{len(scale.indicator_ids)} indicators, version {scale.version}), "
+            f"{len(self.scale_spec)} fields; list {len(self.scale_list_spec)} fields, "
+            f"order {self.scale_order!r}."
+        )
+        self.envs["member"].invalidate_all()
+        forget_access_log_state(self.cr)
+
     def operations(self, who):
         """{label: Op} as ``who`` ("member" or "superuser")."""
         env = self.read_envs[who]
@@ -568,13 +741,17 @@ class Scenario:
             "form: open one case": Op(
                 env, lambda: model.browse(self.case.id).web_read(self.form_spec)
             ),
-            "kanban: count per level": Op(
-                env,
-                lambda: model.web_read_group(
-                    self.domain, ["level_id"], ["level_id"], lazy=True
-                ),
-            ),
         }
+        if self.panel_fields:
+            ops["form + guide panel"] = Op(
+                env, lambda: model.browse(self.case.id).web_read(self.panel_spec)
+            )
+        ops["kanban: count per level"] = Op(
+            env,
+            lambda: model.web_read_group(
+                self.domain, ["level_id"], ["level_id"], lazy=True
+            ),
+        )
         if self.log_case:
             entries = env["bti.log.entry"]
             ops["log: a case's stafettlogg"] = Op(
@@ -590,6 +767,25 @@ class Scenario:
                 READ_TARGET_MS,
             )
             ops["write: publish a log entry"] = self._write_op(self.envs[who])
+        if self.scale:
+            scales = env[SCALE_MODEL]
+            ops["tool: open a concern scale"] = Op(
+                env, lambda: scales.browse(self.scale.id).web_read(self.scale_spec)
+            )
+            ops["tools: a case's scales"] = Op(
+                env,
+                lambda: scales.with_context(
+                    default_case_id=self.tool_case.id
+                ).web_search_read(
+                    self.scale_domain,
+                    self.scale_list_spec,
+                    offset=0,
+                    limit=80,
+                    order=self.scale_order,
+                    count_limit=10001,
+                ),
+                READ_TARGET_MS,
+            )
         measures = env["bti.measure"]
         ops["overdue: evaluations"] = Op(
             env,

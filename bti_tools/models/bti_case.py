@@ -81,6 +81,21 @@ class BtiCase(models.Model):
         for case in self:
             case.tool_type_ids = tool_types
 
+    def web_read(self, specification):
+        # The tool lists count the forms of this case (bti.tool.type reads the
+        # case from its context). The web client evaluates a field's context
+        # before the record is loaded, without its id: set it here.
+        if len(self) == 1:
+            specification = dict(specification)
+            for name in ("tool_type_ids", "guide_tool_type_ids"):
+                if name in specification:
+                    spec = dict(specification[name] or {})
+                    spec["context"] = dict(
+                        spec.get("context") or {}, bti_case_id=self.id
+                    )
+                    specification[name] = spec
+        return super().web_read(specification)
+
     @api.model_create_multi
     def create(self, vals_list):
         cases = super().create(vals_list)

@@ -142,6 +142,17 @@ class TestGuide(ToolsCommon):
         note = self._note(case)
         counted = wonder.with_user(self.kg_teacher).with_context(bti_case_id=case.id)
         self.assertEqual(counted.case_tool_count, 1)
+        # The form reads the counts without the case in the field's context
+        # (the web client evaluates it before the record is loaded).
+        spec = {"fields": {"model": {}, "case_tool_count": {}}, "context": {}}
+        values = case.with_user(self.kg_teacher).web_read(
+            {"tool_type_ids": spec, "guide_tool_type_ids": spec}
+        )[0]
+        counts = {
+            row["model"]: row["case_tool_count"] for row in values["tool_type_ids"]
+        }
+        self.assertEqual(counts["bti.tool.wonder_note"], 1)
+        self.assertEqual(counts["bti.tool.concern_scale"], 0)
         self.assertEqual(
             wonder.with_user(self.school_teacher)
             .with_context(bti_case_id=case.id)

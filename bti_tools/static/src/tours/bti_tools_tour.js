@@ -132,6 +132,11 @@ registry.category("web_tour.tours").add("bti_tools_tour", {
         ...stepUtils.saveForm(),
         ...makeFinal("concern scale"),
         ...backToTheCase(),
+        {
+            content: "The card counts the scale on the case, and opens it",
+            trigger:
+                "div[name=bti_guide_tools] .o_data_row:contains(Concern scale) button[name=action_open_for_case]",
+        },
         // Shared with the leader: on to the step "Share".
         {
             content: "Move the case to the step Share",
