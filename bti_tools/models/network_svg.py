@@ -209,11 +209,12 @@ def _label_at(text, font_size, ax, ay, cos_a, sin_a):
 @functools.lru_cache(maxsize=32)
 def _candidates(tries, side, start):
     """Where to look for a label, best first: ``(font size, distance, cos,
-    sin)`` of the direction from the point. ``tries``: the fonts, largest first, each with how far from the
-    point it may go. Beside the point on the side ``side`` (an angle) is
-    best; a smaller font costs as much as a little more distance, so that a
-    long name at the edge of the drawing shrinks a size rather than wander
-    off to where it seems to name another dot."""
+    sin)`` of the direction from the point. ``tries``: the fonts, largest
+    first, each with how far from the point it may go. Beside the point on
+    the side ``side`` (an angle) is best; a smaller font costs as much as a
+    little more distance, so that a long name at the edge of the drawing
+    shrinks a size rather than wander off to where it seems to name another
+    dot."""
     largest = tries[0][0]
     candidates = []
     for font_size, reach in tries:
