@@ -18,3 +18,9 @@ from . import bti_tool_mapping_answer
 from . import bti_tool_conversation
 from . import bti_tool_concern_indicator
 from . import bti_tool_concern_scale
+from . import bti_tool_network_sector
+from . import bti_tool_network_map
+from . import bti_tool_network_person
+from . import bti_tool_mi_guide
+from . import bti_meeting_template
+from . import bti_meeting

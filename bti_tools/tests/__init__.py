@@ -7,3 +7,6 @@ from . import test_observation
 from . import test_conversation
 from . import test_mapping
 from . import test_concern_scale
+from . import test_mi_guide
+from . import test_meeting_template
+from . import test_network_map

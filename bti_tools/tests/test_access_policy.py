@@ -45,6 +45,8 @@ TOOL_MODELS = (
     "bti.tool.mapping",
     "bti.tool.conversation",
     "bti.tool.concern_scale",
+    "bti.tool.network_map",
+    "bti.tool.mi_guide",
 )
 # The fixture records of the table, per model: "<case>/<fixture>".
 FIXTURES = {model: TOOL_FIXTURES for model in TOOL_MODELS}
@@ -53,6 +55,7 @@ FIXTURES["bti.tool.wonder_note"] += (f"{NO_CASE}/draft_own",)
 LINES = {
     "bti.tool.observation.line": ("bti.tool.observation", "line_ids"),
     "bti.tool.mapping.answer": ("bti.tool.mapping", "answer_ids"),
+    "bti.tool.network.person": ("bti.tool.network_map", "person_ids"),
 }
 for _line_model in LINES:
     FIXTURES[_line_model] = (f"{L2}/final_participants", f"{L2}/draft_own")
@@ -67,6 +70,8 @@ CONFIG_MODELS = (
     "bti.tool.concern.indicator",
     "bti.tool.mapping.template",
     "bti.tool.mapping.question",
+    "bti.tool.network.sector",
+    "bti.meeting.template",
 )
 
 
@@ -82,7 +87,8 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
     * ``no_case``: the owner employee's wonder note without a case;
     * ``configuration``: the wonder note's tool type, the kindergarten and
       school guide, a card and a task of it, a wonder area, a concern
-      indicator, a mapping template and its question.
+      indicator, a mapping template and its question, a network map sector
+      and the cooperation meeting's template.
     """
 
     policy_path = POLICY_PATH
@@ -119,7 +125,12 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             "bti.tool.mapping": cls._mapping_vals,
             "bti.tool.conversation": cls._conversation_vals,
             "bti.tool.concern_scale": cls._scale_vals,
+            "bti.tool.network_map": cls._network_map_vals,
+            "bti.tool.mi_guide": cls._mi_guide_vals,
         }[model]()
+        if model == "bti.tool.mi_guide":
+            # Held with the child of the case.
+            complete["person_partner_id"] = case.subject_partner_id.id
         complete.update(vals)
         return cls._tool(model, case, user, final, **complete)
 
@@ -166,6 +177,33 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             "indicator_ids": [
                 Command.set(cls.env.ref("bti_tools.indicator_child_2_1").ids)
             ],
+        }
+
+    @classmethod
+    def _network_map_vals(cls):
+        return {
+            "center_label": "Policy centre",
+            "person_ids": [
+                Command.create(
+                    {
+                        "name": "Policy Grandma",
+                        "sector_id": cls.env.ref(
+                            "bti_tools.network_sector_relatives"
+                        ).id,
+                        "ring": "1",
+                        "kind": "resource",
+                    }
+                )
+            ],
+        }
+
+    @classmethod
+    def _mi_guide_vals(cls):
+        return {
+            "change": "Policy: go to bed earlier",
+            "importance": "7",
+            "confidence": "0",
+            "own_words": "<p>Policy: I am tired at school.</p>",
         }
 
     @classmethod
@@ -234,6 +272,14 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             env["bti.tool.mapping.question"]
             .create({"template_id": cls.policy_template.id, "name": "Policy Question"})
             .with_env(cls.env)
+        )
+        cls.policy_sector = (
+            env["bti.tool.network.sector"]
+            .create({"name": "Policy Sector", "color": "#4e79a7"})
+            .with_env(cls.env)
+        )
+        cls.policy_meeting_template = cls.env.ref(
+            "bti_tools.meeting_template_cooperation"
         )
 
     # ------------------------------------------------------------------
@@ -307,6 +353,26 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             lambda: {"case_id": case_id, "kind": "child"},
         )
 
+    def _sample_bti_tool_network_map(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            "bti.tool.network_map",
+            key,
+            ["center_label", "visibility"],
+            {"center_label": "Policy centre changed"},
+            lambda: {"case_id": case_id, "center_label": "Policy centre created"},
+        )
+
+    def _sample_bti_tool_mi_guide(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            "bti.tool.mi_guide",
+            key,
+            ["change", "importance"],
+            {"plan": "<p>Policy plan</p>"},
+            lambda: {"case_id": case_id, "change": "Policy change created"},
+        )
+
     def _sample_bti_tool_observation_line(self, key):
         form = self.tools[("bti.tool.observation", key)]
         return self._tool_sample(
@@ -332,6 +398,23 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
                 "mapping_id": form.id,
                 "question": "Policy question created",
                 "answer": "Policy answer created",
+            },
+        )
+
+    def _sample_bti_tool_network_person(self, key):
+        form = self.tools[("bti.tool.network_map", key)]
+        sector = self.env.ref("bti_tools.network_sector_friends")
+        return self._tool_sample(
+            "bti.tool.network.person",
+            key,
+            ["name", "ring"],
+            {"note": "Policy: plays football with him."},
+            lambda: {
+                "map_id": form.id,
+                "name": "Policy Friend",
+                "sector_id": sector.id,
+                "ring": "2",
+                "kind": "both",
             },
         )
 
@@ -412,6 +495,25 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             },
         )
 
+    def _sample_bti_tool_network_sector(self, key):
+        return self._config_sample(
+            self.policy_sector,
+            {"sequence": 99},
+            lambda: {"name": "Policy Sector Created", "color": "#f28e2b"},
+        )
+
+    def _sample_bti_meeting_template(self, key):
+        # At most one active template per kind: every kind has one.
+        return self._config_sample(
+            self.policy_meeting_template,
+            {"sequence": 99},
+            lambda: {
+                "name": "Policy Meeting Template",
+                "kind": "cooperation",
+                "active": False,
+            },
+        )
+
 
 class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
     """Every cell of the tools' policy table through the ORM and the read
@@ -453,6 +555,9 @@ class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
                     (nurse.state, nurse.visibility, nurse.author_service_id),
                     ("final", "participants", self.health),
                 )
+        # Made with the family: a network map is theirs to see by default.
+        network = self.tools[("bti.tool.network_map", f"{L2}/draft_own")]
+        self.assertEqual(network.visibility, "family")
         loose = self.tools[("bti.tool.wonder_note", f"{NO_CASE}/draft_own")]
         self.assertFalse(loose.case_id)
         self.assertEqual(loose.author_id, self.kg_teacher2)
