@@ -197,6 +197,13 @@ class BtiCase(models.Model):
 
     def _bti_meeting_agenda(self, kind):
         """The agenda of the BTI meeting template, filled in from the case."""
+        return self.env["ir.qweb"]._render(
+            "bti_stafettlogg.meeting_agenda", self._bti_meeting_agenda_values(kind)
+        )
+
+    def _bti_meeting_agenda_values(self, kind):
+        """What an agenda says of the case: consent, running measures, open
+        goals."""
         self.ensure_one()
         # The user's own rights: the agenda lists only what its author may read.
         measures = self.env["bti.measure"].search(
@@ -205,18 +212,15 @@ class BtiCase(models.Model):
         goals = self.env["bti.goal"].search(
             [("case_id", "=", self.id), ("state", "=", "open")]
         )
-        return self.env["ir.qweb"]._render(
-            "bti_stafettlogg.meeting_agenda",
-            {
-                "case": self,
-                "kind": kind,
-                "measures": measures,
-                "goals": goals,
-                "consent_state": dict(
-                    self._fields["consent_state"]._description_selection(self.env)
-                ).get(self.consent_state),
-            },
-        )
+        return {
+            "case": self,
+            "kind": kind,
+            "measures": measures,
+            "goals": goals,
+            "consent_state": dict(
+                self._fields["consent_state"]._description_selection(self.env)
+            ).get(self.consent_state),
+        }
 
     def _bti_stafettlogg_content(self):
         """What the printed log shows: searched with the reader's rights (the

@@ -22,25 +22,9 @@ class BtiCase(models.Model):
 
     def _bti_meeting_agenda_facts(self, kind):
         """The part of the agenda filled in from the case."""
-        self.ensure_one()
-        # The user's own rights: the agenda lists only what its author may read.
-        measures = self.env["bti.measure"].search(
-            [("case_id", "=", self.id), ("state", "in", ("planned", "running"))]
-        )
-        goals = self.env["bti.goal"].search(
-            [("case_id", "=", self.id), ("state", "=", "open")]
-        )
         return self.env["ir.qweb"]._render(
             "bti_tools.meeting_agenda_case_facts",
-            {
-                "case": self,
-                "kind": kind,
-                "measures": measures,
-                "goals": goals,
-                "consent_state": dict(
-                    self._fields["consent_state"]._description_selection(self.env)
-                ).get(self.consent_state),
-            },
+            self._bti_meeting_agenda_values(kind),
         )
 
 
