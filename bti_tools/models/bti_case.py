@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import is_html_empty
 
 
 class BtiCase(models.Model):
@@ -95,6 +96,26 @@ class BtiCase(models.Model):
                     )
                     specification[name] = spec
         return super().web_read(specification)
+
+    # A new meeting's agenda from the meeting template of its kind.
+    def _bti_meeting_agenda(self, kind):
+        """The points of the active meeting template of ``kind`` (kept by the
+        administrators), followed by what the stafettlogg holds about the
+        case: the consent, the running measures, the open goals, the baton.
+        Without a template, the stafettlogg's own agenda."""
+        self.ensure_one()
+        Template = self.env["bti.meeting.template"]
+        template = Template._bti_for_kind(kind) if Template.has_access("read") else None
+        if not template or is_html_empty(template.agenda):
+            return super()._bti_meeting_agenda(kind)
+        return template.agenda + self._bti_meeting_agenda_facts(kind)
+
+    def _bti_meeting_agenda_facts(self, kind):
+        """The part of the agenda filled in from the case."""
+        return self.env["ir.qweb"]._render(
+            "bti_tools.meeting_agenda_case_facts",
+            self._bti_meeting_agenda_values(kind),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
