@@ -27,6 +27,17 @@ class BtiToolLineMixin(models.AbstractModel):
         values.pop("case_id", None)
         return values
 
+    @api.depends(lambda self: [self._bti_tool_parent])
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        # A line is named by its form (in messages such as "... is a closed
+        # record"), never by its content.
+        for line in self:
+            # sudo: the link to the form only; its label is computed as the
+            # user (neutral to whom may not read it).
+            form = line.sudo()[self._bti_tool_parent].with_env(self.env)
+            line.display_name = form.display_name or self._description
+
     def _bti_tool_form(self):
         return self[self._bti_tool_parent]
 

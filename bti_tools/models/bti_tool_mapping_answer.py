@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .bti_tool_line_mixin import LINE_UNLOGGED_FIELDS
 from .bti_tool_mapping_question import FACTORS
@@ -39,14 +39,3 @@ class BtiToolMappingAnswer(models.Model):
         help="For a risk or protective factor: it is seen in this child's life."
     )
     answer = fields.Text(string="Answer / note")
-
-    @api.depends("mapping_id")
-    @api.depends_context("uid")
-    def _compute_display_name(self):
-        # A line is named by its form (in messages such as "... is a closed
-        # record"), never by its content.
-        for line in self:
-            # sudo: the link to the form only; its label is computed as the
-            # user (neutral to whom may not read it).
-            form = line.sudo().mapping_id.with_env(self.env)
-            line.display_name = form.display_name or self._description

@@ -131,6 +131,7 @@ class BtiToolNetworkMap(models.Model):
                 for person in persons
                 if person.name and person.sector_id and person.ring
             ]
+            # Markup: network_svg.draw escapes every text it writes.
             network.svg = Markup(
                 network_svg.draw(
                     [

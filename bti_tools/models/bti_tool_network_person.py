@@ -80,17 +80,6 @@ class BtiToolNetworkPerson(models.Model):
             else:
                 person.name = person.name
 
-    @api.depends("map_id")
-    @api.depends_context("uid")
-    def _compute_display_name(self):
-        # A person is named by the map (in messages such as "... is a closed
-        # record"), never by the content.
-        for person in self:
-            # sudo: the link to the map only; its label is computed as the
-            # user (neutral to whom may not read it).
-            form = person.sudo().map_id.with_env(self.env)
-            person.display_name = form.display_name or self._description
-
     # ------------------------------------------------------------------
     # A contact must be one the author may read; the name follows it.
     # ------------------------------------------------------------------

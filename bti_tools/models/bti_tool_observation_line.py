@@ -39,17 +39,6 @@ class BtiToolObservationLine(models.Model):
         help="What you think it may mean. Kept apart from the observation itself.",
     )
 
-    @api.depends("observation_id")
-    @api.depends_context("uid")
-    def _compute_display_name(self):
-        # A line is named by its form (in messages such as "... is a closed
-        # record"), never by its content.
-        for line in self:
-            # sudo: the link to the form only; its label is computed as the
-            # user (neutral to whom may not read it).
-            form = line.sudo().observation_id.with_env(self.env)
-            line.display_name = form.display_name or self._description
-
     @api.constrains("observation_id", "time", "what_child_does")
     def _check_line(self):
         for line in self:
