@@ -39,6 +39,7 @@ ROLE_LABELS = {
     "responsible": _lt("the responsible service"),
     "organizer": _lt("the organizer"),
     "proposer": _lt("who proposed it"),
+    "recipient": _lt("the service it was sent to"),
 }
 
 # Parsed action tables, per set of installed BTI addons.

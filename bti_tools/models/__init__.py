@@ -1,5 +1,6 @@
 from . import bti_tool_type
 from . import bti_tool_mixin
+from . import bti_tool_recipient_mixin
 from . import bti_tool_line_mixin
 from . import bti_guide
 from . import bti_guide_step
