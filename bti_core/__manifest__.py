@@ -4,7 +4,7 @@
     "name": "BTI Core",
     "summary": "Bedre Tverrfaglig Innsats: cases, levels, services, baton, consent "
     "and per-service access",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
@@ -30,6 +30,7 @@
         "wizards/bti_baton_propose_wizard_views.xml",
         "wizards/bti_baton_refuse_wizard_views.xml",
         "wizards/bti_participant_remove_wizard_views.xml",
+        "wizards/bti_consent_paper_wizard_views.xml",
         "views/bti_case_views.xml",
         "views/bti_case_participant_views.xml",
         "views/bti_baton_views.xml",

@@ -23,6 +23,7 @@
         "data/bti_guide_data.xml",
         "data/mail_activity_type_data.xml",
         "report/bti_tool_report_layout.xml",
+        "report/bti_consent_form_report.xml",
         "report/bti_tool_wonder_note_report.xml",
         "report/bti_tool_observation_report.xml",
         "report/bti_tool_mapping_report.xml",
@@ -46,6 +47,7 @@
         "views/bti_meeting_template_views.xml",
         "views/bti_log_entry_views.xml",
         "views/bti_case_views.xml",
+        "views/bti_consent_views.xml",
         "views/bti_tools_menus.xml",
     ],
     # The action table: read by the action checks and the tests, not data.

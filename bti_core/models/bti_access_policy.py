@@ -205,6 +205,16 @@ class BtiAccessPolicy(models.AbstractModel):
         return [("case_id", "in", self._participation_cases_sql(services))]
 
     @api.model
+    def _family_content_domain(self):
+        """What of a case's content reaches its family (the paper copy of the
+        log; bti_portal's pages): what was shared with the family, and
+        nothing while violence or abuse is suspected on the case."""
+        return [
+            ("visibility", "=", "family"),
+            ("case_id.violence_suspicion", "=", False),
+        ]
+
+    @api.model
     def _family_domain(self, user=None):
         """The cases a member of the family sees (filled by bti_portal; a case
         under a suspicion of violence or abuse stays out of it)."""

@@ -269,6 +269,7 @@ class BtiCase(models.Model):
             ("given", "Consent given"),
             ("refused", "Consent refused"),
             ("ended", "Consent withdrawn or expired"),
+            ("pending", "Consent form awaiting signatures"),
         ],
         compute="_compute_consent_state",
     )
@@ -448,6 +449,8 @@ class BtiCase(models.Model):
             states = set(case.consent_ids.mapped("state"))
             if "given" in states:
                 case.consent_state = "given"
+            elif "draft" in states:
+                case.consent_state = "pending"
             elif states & {"withdrawn", "expired"}:
                 case.consent_state = "ended"
             elif "refused" in states:

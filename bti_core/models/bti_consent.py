@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
@@ -25,9 +25,22 @@ CONSENT_TERMS = frozenset(
         "form",
         "document",
         "document_name",
+        "exclusions",
+        "child_view",
     }
 )
-ALLOWED_TRANSITIONS = {("given", "withdrawn"), ("given", "expired")}
+# A draft is the consent form handed to the family: what they sign must be
+# what is stored, so its terms are frozen too. It becomes given or refused
+# when the signed paper is registered (or, later, when the family confirms
+# it online), or is cancelled and a new draft prepared for new terms.
+ALLOWED_TRANSITIONS = {
+    ("draft", "given"),
+    ("draft", "refused"),
+    ("draft", "cancelled"),
+    ("given", "withdrawn"),
+    ("given", "expired"),
+}
+CREATE_STATES = ("draft", "given", "refused")
 
 
 class BtiConsent(models.Model):
@@ -35,8 +48,11 @@ class BtiConsent(models.Model):
 
     Consent is given to services, not to named people. Its terms cannot change
     once recorded: it can only be withdrawn (or expire), and a new consent is
-    recorded for new terms. Users create and read consents; the state changes
-    only through :meth:`action_withdraw` and the expiry job.
+    recorded for new terms. A consent may first be prepared as a draft (the
+    consent form the family signs): a draft grants nothing, and becomes given
+    or refused when the signed paper is registered. Users create and read
+    consents; the state changes only through the actions (registering the
+    paper, cancelling a draft, withdrawal) and the expiry job.
     """
 
     _name = "bti.consent"
@@ -58,17 +74,21 @@ class BtiConsent(models.Model):
     _bti_write_fields = {}
     # A recorded consent is documentation: even the system changes it only in
     # its transitions (withdrawal, expiry, the reminder's date).
-    _bti_frozen_states = frozenset({"given", "refused", "withdrawn", "expired"})
+    _bti_frozen_states = frozenset(
+        {"draft", "given", "refused", "withdrawn", "expired", "cancelled"}
+    )
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name")
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)
     state = fields.Selection(
         [
+            ("draft", "Awaiting Signatures"),
             ("given", "Given"),
             ("refused", "Refused"),
             ("withdrawn", "Withdrawn"),
             ("expired", "Expired"),
+            ("cancelled", "Cancelled"),
         ],
         required=True,
         default="given",
@@ -81,6 +101,14 @@ class BtiConsent(models.Model):
     )
     purpose = fields.Text(required=True)
     collected_from = fields.Text(string="Information Collected From")
+    exclusions = fields.Text(
+        string="Topics or Persons Excluded",
+        help="What the family does not want shared, or with whom.",
+    )
+    child_view = fields.Text(
+        string="The Child's View",
+        help="The child is heard from about the age of 7.",
+    )
     given_by_partner_ids = fields.Many2many(
         "res.partner",
         string="Given By",
@@ -104,6 +132,22 @@ class BtiConsent(models.Model):
     document_name = fields.Char()
     recorded_by_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, required=True
+    )
+    signer_partner_ids = fields.Many2many(
+        "res.partner",
+        compute="_compute_signer_partner_ids",
+        string="Must Sign",
+        help="Guardians with parental responsibility and, from the co-consent "
+        "age, the young person (or the adult or pregnant woman herself).",
+    )
+    received_by_id = fields.Many2one(
+        "res.users",
+        string="Signed Paper Received By",
+        readonly=True,
+        copy=False,
+    )
+    received_date = fields.Date(
+        string="Signed Paper Received On", readonly=True, copy=False
     )
     withdrawn_date = fields.Date(readonly=True)
     withdrawn_by_id = fields.Many2one("res.users", readonly=True)
@@ -134,6 +178,43 @@ class BtiConsent(models.Model):
                 "%(state)s consent of %(date)s",
                 state=labels.get(consent.state),
                 date=format_date(self.env, consent.date) if consent.date else "",
+            )
+
+    @api.depends("case_id.birth_date", "date")
+    def _compute_signer_partner_ids(self):
+        threshold = self._youth_consent_age()
+        for consent in self:
+            consent.signer_partner_ids = consent._bti_allowed_signers(threshold)
+
+    def _bti_allowed_signers(self, threshold):
+        """Who may (and, for a consent to be given, must) sign: guardians with
+        parental responsibility, and the subject from the co-consent age or
+        when adult or pregnant."""
+        self.ensure_one()
+        # sudo: the rule over the case's guardians and age; returns partners
+        # the reader of the consent already reads through the case.
+        case_sudo = self.case_id.sudo()
+        allowed = case_sudo.guardian_ids.filtered("parental_responsibility").partner_id
+        if (
+            case_sudo.subject_kind == "pregnant"
+            or age_rules.is_adult(case_sudo.birth_date, self.date)
+            or self._bti_youth_required(threshold)
+        ):
+            allowed |= case_sudo.subject_partner_id
+        return allowed.sudo(False)
+
+    @api.model
+    def _bti_refuse_strangers(self, partners, signers):
+        # sudo: names of the people on the case, for the reader of the consent.
+        strangers = (partners - signers).sudo()
+        if strangers:
+            raise ValidationError(
+                _(
+                    "%s may not consent on behalf of the child: "
+                    "only guardians with parental responsibility "
+                    "(and the young person) can.",
+                    ", ".join(strangers.mapped("name")),
+                )
             )
 
     @api.depends("case_id.birth_date", "date")
@@ -176,32 +257,18 @@ class BtiConsent(models.Model):
     def _check_terms(self):
         threshold = self._youth_consent_age()
         for consent in self:
-            # sudo: constraints check the terms as the system, whoever records them.
-            case_sudo = consent.case_id.sudo()
             if consent.valid_until and consent.valid_until < consent.valid_from:
                 raise ValidationError(_("A consent cannot end before it starts."))
-            if consent.state == "given" and not consent.service_ids:
+            if consent.state in ("draft", "given") and not consent.service_ids:
                 raise ValidationError(_("A consent must name the services it covers."))
+            if consent.state in ("draft", "cancelled"):
+                # Nobody has signed yet: the signers are read off the case.
+                continue
             if not consent.given_by_partner_ids:
                 raise ValidationError(_("Record who gave or refused the consent."))
-            guardians_sudo = case_sudo.guardian_ids
-            allowed = guardians_sudo.filtered("parental_responsibility").partner_id
-            if case_sudo.subject_kind == "pregnant" or age_rules.is_adult(
-                case_sudo.birth_date, consent.date
-            ):
-                allowed |= case_sudo.subject_partner_id
-            if consent._bti_youth_required(threshold):
-                allowed |= case_sudo.subject_partner_id
-            strangers = consent.given_by_partner_ids - allowed
-            if strangers:
-                raise ValidationError(
-                    _(
-                        "%s may not consent on behalf of the child: "
-                        "only guardians with parental responsibility "
-                        "(and the young person) can.",
-                        ", ".join(strangers.mapped("name")),
-                    )
-                )
+            consent._bti_refuse_strangers(
+                consent.given_by_partner_ids, consent._bti_allowed_signers(threshold)
+            )
             if (
                 consent.state == "given"
                 and consent._bti_youth_required(threshold)
@@ -217,17 +284,23 @@ class BtiConsent(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "given") not in ("given", "refused"):
-                raise UserError(_("A consent is recorded as given or refused."))
+            if vals.get("state", "given") not in CREATE_STATES:
+                raise UserError(
+                    _(
+                        "A consent is recorded as given or refused, or prepared "
+                        "as a form awaiting signatures."
+                    )
+                )
         consents = super().create(vals_list)
         for consent in consents:
             case = consent.case_id
             if case.state == "closed":
                 raise UserError(_("Case %s is closed.", case.name))
-            case.message_post(
-                body=_("Consent recorded: %s.", consent.name),
-                subtype_xmlid="mail.mt_note",
-            )
+            if consent.state == "draft":
+                body = _("Consent form prepared for signing: %s.", consent.name)
+            else:
+                body = _("Consent recorded: %s.", consent.name)
+            case.message_post(body=body, subtype_xmlid="mail.mt_note")
         return consents
 
     @api.model
@@ -274,6 +347,110 @@ class BtiConsent(models.Model):
                 }
             )
             consent._bti_notify_ended(_("Consent withdrawn"))
+        return True
+
+    def action_register_paper(self):
+        """Open the wizard that registers the signed consent form."""
+        self.ensure_one()
+        self.check_access("read")
+        self._bti_check_action("action_register_paper")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Register the signed consent form"),
+            "res_model": "bti.consent.paper.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_consent_id": self.id},
+        }
+
+    def _bti_register_paper(
+        self,
+        outcome,
+        signed_by,
+        document,
+        document_name,
+        received_by,
+        received_date,
+        youth_consented=False,
+    ):
+        """The family's answer on paper: the draft becomes given or refused,
+        with the scan as its document. All checks before any write."""
+        self.ensure_one()
+        self.check_access("read")
+        self._bti_check_action("action_register_paper")
+        today = self.env["bti.access.policy"]._today()
+        if self.state != "draft":
+            raise UserError(_("Only a consent form awaiting signatures is registered."))
+        if outcome not in ("given", "refused"):
+            raise UserError(_("Register the consent as given or refused."))
+        if not document:
+            raise ValidationError(_("Attach the scan of the signed consent form."))
+        if not received_by:
+            raise ValidationError(_("Record who received the signed consent form."))
+        if not received_date or received_date > today:
+            raise ValidationError(
+                _("The signed form was received today or earlier: give that date.")
+            )
+        if not signed_by:
+            raise ValidationError(_("Record who signed the consent form."))
+        signers = self._bti_allowed_signers(self._youth_consent_age())
+        # sudo: the case's people (names only), for the reader of the consent.
+        subject = self.case_id.sudo().subject_partner_id
+        if youth_consented and subject in signers.sudo():
+            signed_by |= subject.sudo(False)
+        self._bti_refuse_strangers(signed_by, signers)
+        missing = (signers - signed_by).sudo()
+        if outcome == "given" and missing:
+            raise ValidationError(
+                _(
+                    "Everyone who must consent signs the consent form: %s has not.",
+                    ", ".join(missing.mapped("name")),
+                )
+            )
+        valid_from = max(self.valid_from or received_date, received_date)
+        # sudo: users never write a consent; registering the family's answer is
+        # the system's transition, after the checks above (action table, the
+        # draft state, scan, receiver, date, signers) and the terms constraint.
+        self.sudo()._bti_system_write(
+            {
+                "state": outcome,
+                "given_by_partner_ids": [Command.set(signed_by.ids)],
+                "youth_consented": bool(youth_consented),
+                "form": "written",
+                "document": document,
+                "document_name": document_name or _("Signed consent form"),
+                "date": received_date,
+                "valid_from": valid_from,
+                "received_by_id": received_by.id,
+                "received_date": received_date,
+            }
+        )
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        self.case_id.message_post(
+            body=_(
+                "Signed consent form registered: %(state)s, received by %(user)s "
+                "on %(date)s.",
+                state=labels[outcome],
+                user=received_by.name,
+                date=format_date(self.env, received_date),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def action_cancel_draft(self):
+        """Cancel a consent form that was not signed (new terms need a new
+        form): it grants nothing and stays as documentation."""
+        self.check_access("read")
+        self._bti_check_action("action_cancel_draft")
+        # sudo: users never write a consent; cancelling a draft is the
+        # system's transition after the action table's check.
+        self.sudo()._bti_system_write({"state": "cancelled"})
+        for consent in self:
+            consent.case_id.message_post(
+                body=_("Consent form cancelled: %s.", consent.name),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def _bti_notify_ended(self, summary):

@@ -19,3 +19,4 @@ from . import test_landing
 from . import test_ux
 from . import test_norwegian_screens
 from . import test_mobile
+from . import test_consent_paper

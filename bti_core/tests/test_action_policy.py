@@ -49,6 +49,7 @@ class BtiActionWorld(BtiCommon):
             .with_env(cls.env)
         )
         cls.refusal = cls._give_consent(active, cls.ppt, state="refused")
+        cls.draft_consent = cls._give_consent(active, cls.bup, state="draft")
         wondering = cls._new_case()
         closed = cls._new_case()
         cls._decide(closed, "close")
@@ -104,7 +105,11 @@ class BtiActionWorld(BtiCommon):
         return case and (case.guardian_ids[:1], self._case_personas(case))
 
     def _sample_bti_consent(self, state):
-        consent = {"given": self.consent, "refused": self.refusal}.get(state)
+        consent = {
+            "given": self.consent,
+            "refused": self.refusal,
+            "draft": self.draft_consent,
+        }.get(state)
         return consent and (consent, self.personas)
 
     def _sample_bti_baton(self, state):

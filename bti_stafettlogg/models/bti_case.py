@@ -222,20 +222,24 @@ class BtiCase(models.Model):
             ).get(self.consent_state),
         }
 
-    def _bti_stafettlogg_content(self):
+    def _bti_stafettlogg_content(self, family=False):
         """What the printed log shows: searched with the reader's rights (the
-        archive copy is rendered as superuser, so it holds everything)."""
+        archive copy is rendered as superuser, so it holds everything); the
+        family's copy only what reaches the family."""
         self.ensure_one()
         domain = [("case_id", "=", self.id)]
+        content = list(domain)
+        if family:
+            content += self.env["bti.access.policy"]._family_content_domain()
         return {
             "entries": self.env["bti.log.entry"].search(
-                domain + [("state", "=", "published")], order="date, id"
+                content + [("state", "=", "published")], order="date, id"
             ),
-            "goals": self.env["bti.goal"].search(domain),
+            "goals": self.env["bti.goal"].search(content),
             "measures": self.env["bti.measure"].search(
-                domain, order="goal_id, date_start, id"
+                content, order="goal_id, date_start, id"
             ),
-            "meetings": self.env["bti.meeting"].search(domain, order="start, id"),
+            "meetings": self.env["bti.meeting"].search(content, order="start, id"),
             "participants": self.env["bti.case.participant"]
             .with_context(active_test=False)
             .search(domain),
@@ -475,6 +479,20 @@ class BtiCase(models.Model):
         return self._bti_open(
             "bti_stafettlogg.action_bti_meeting", domain=[("case_id", "=", self.id)]
         )
+
+    def action_print_family_copy(self):
+        """The family's copy of the log on paper, for a family that does not
+        use the portal: only what was shared with the family."""
+        self.ensure_one()
+        self._bti_check_action("action_print_family_copy")
+        # sudo: the flag only, for a reader of the case.
+        if self.sudo().violence_suspicion:
+            raise UserError(
+                _("While violence or abuse is suspected, nothing goes to the family.")
+            )
+        return self.env.ref(
+            "bti_stafettlogg.action_report_stafettlogg_family"
+        ).report_action(self)
 
     def action_print_stafettlogg(self):
         self.ensure_one()

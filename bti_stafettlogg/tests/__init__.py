@@ -13,3 +13,4 @@ from . import test_access_log
 from . import test_ux
 from . import test_pdf_archive
 from . import test_accessibility
+from . import test_family_copy

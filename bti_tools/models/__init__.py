@@ -25,3 +25,4 @@ from . import bti_tool_network_person
 from . import bti_tool_mi_guide
 from . import bti_meeting_template
 from . import bti_meeting
+from . import bti_consent
