@@ -49,7 +49,7 @@ class BtiActionWorld(BtiCommon):
             .with_env(cls.env)
         )
         cls.refusal = cls._give_consent(active, cls.ppt, state="refused")
-        cls.draft_consent = cls._give_consent(active, cls.bup, state="draft")
+        cls.draft_consent = cls._give_consent(active, cls.health, state="draft")
         wondering = cls._new_case()
         closed = cls._new_case()
         cls._decide(closed, "close")
