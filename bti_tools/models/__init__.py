@@ -1,3 +1,4 @@
+from . import bti_service
 from . import bti_tool_type
 from . import bti_tool_mixin
 from . import bti_tool_recipient_mixin
@@ -23,6 +24,8 @@ from . import bti_tool_network_sector
 from . import bti_tool_network_map
 from . import bti_tool_network_person
 from . import bti_tool_mi_guide
+from . import bti_tool_transition
+from . import bti_tool_transition_decision
 from . import bti_meeting_template
 from . import bti_meeting
 from . import bti_consent

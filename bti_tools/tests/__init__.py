@@ -11,3 +11,4 @@ from . import test_mi_guide
 from . import test_meeting_template
 from . import test_network_map
 from . import test_consent_form
+from . import test_transition

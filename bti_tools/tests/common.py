@@ -7,6 +7,12 @@ class ToolsCommon(StafettloggCommon):
     run as the user who would write them."""
 
     @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The school receives transition forms (bti_tools' flag of a service).
+        cls.school.is_school = True
+
+    @classmethod
     def _tool(cls, model, case=None, user=None, final=False, **vals):
         user = user or cls.kg_teacher
         case = cls.case if case is None else case
@@ -44,3 +50,26 @@ class ToolsCommon(StafettloggCommon):
         }
         values.update(vals)
         return cls._tool("bti.tool.observation", case, user, final, **values)
+
+    @classmethod
+    def _transition(cls, case=None, user=None, final=False, **vals):
+        values = {
+            "recipient_service_id": cls.school.id,
+            "family_wants_known": "<p>He loves trains.</p>",
+            "child_likes": "Playing with the trains",
+            "kg_interests": "<p>Builds long train tracks with the others.</p>",
+        }
+        values.update(vals)
+        return cls._tool("bti.tool.transition", case, user, final, **values)
+
+    @classmethod
+    def _sign_transition(cls, form, user=None, decision="pass_on", partners=None):
+        """The guardians with parental responsibility (or ``partners``) and
+        ``user``, the kindergarten teacher, sign ``form`` in the system."""
+        user = user or cls.kg_teacher
+        if partners is None:
+            partners = form._bti_guardians()
+        form.with_user(user)._bti_record_signatures(
+            "system", decision, partners=partners, teacher_signs=True
+        )
+        return form

@@ -47,10 +47,13 @@ TOOL_MODELS = (
     "bti.tool.concern_scale",
     "bti.tool.network_map",
     "bti.tool.mi_guide",
+    "bti.tool.transition",
 )
 # The fixture records of the table, per model: "<case>/<fixture>".
 FIXTURES = {model: TOOL_FIXTURES for model in TOOL_MODELS}
 FIXTURES["bti.tool.wonder_note"] += (f"{NO_CASE}/draft_own",)
+# A transition form passed on to the school: read through the grant.
+FIXTURES["bti.tool.transition"] += (f"{L2}/passed_on",)
 # A line model: its form's model and the field of its lines.
 LINES = {
     "bti.tool.observation.line": ("bti.tool.observation", "line_ids"),
@@ -80,8 +83,9 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
 
     * ``level2_kindergarten``: of every tool, a final form of kg_teacher shared
       with the participants, one kept in the kindergarten, a draft of the
-      owner employee (kg_teacher2) and one of kg_teacher; a task of the
-      case's checklist;
+      owner employee (kg_teacher2) and one of kg_teacher; a transition form
+      of kg_teacher kept in the kindergarten, signed and passed on to the
+      school; a task of the case's checklist;
     * ``consent_withdrawn``: of every tool, the nurse's final form shared with
       the participants, made while her consent was valid;
     * ``no_case``: the owner employee's wonder note without a case;
@@ -98,6 +102,7 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
         super().setUpClass()
         cls.tools = dict(cls.withdrawn_tools)
         cls._build_level2_tools(cls.cases[L2])
+        cls._build_passed_on(cls.cases[L2])
         cls.tools[("bti.tool.wonder_note", f"{NO_CASE}/draft_own")] = cls._note(
             case=False,
             user=cls.kg_teacher2,
@@ -127,6 +132,7 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             "bti.tool.concern_scale": cls._scale_vals,
             "bti.tool.network_map": cls._network_map_vals,
             "bti.tool.mi_guide": cls._mi_guide_vals,
+            "bti.tool.transition": cls._transition_vals,
         }[model]()
         if model == "bti.tool.mi_guide":
             # Held with the child of the case.
@@ -205,6 +211,26 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             "confidence": "0",
             "own_words": "<p>Policy: I am tired at school.</p>",
         }
+
+    @classmethod
+    def _transition_vals(cls):
+        return {
+            "family_wants_known": "<p>Policy: he loves trains.</p>",
+            "kg_play": "<p>Policy: plays with one friend.</p>",
+        }
+
+    @classmethod
+    def _build_passed_on(cls, case):
+        form = cls._policy_tool(
+            "bti.tool.transition",
+            case,
+            final=True,
+            visibility="service",
+            recipient_service_id=cls.school.id,
+        )
+        cls._sign_transition(form)
+        form.with_user(cls.kg_teacher).action_pass_on()
+        cls.tools[("bti.tool.transition", f"{L2}/passed_on")] = form
 
     @classmethod
     def _build_policy_before_withdrawal(cls, case):
@@ -371,6 +397,16 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             ["change", "importance"],
             {"plan": "<p>Policy plan</p>"},
             lambda: {"case_id": case_id, "change": "Policy change created"},
+        )
+
+    def _sample_bti_tool_transition(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            "bti.tool.transition",
+            key,
+            ["kg_play", "decision"],
+            {"kg_play": "<p>Policy play changed</p>"},
+            lambda: {"case_id": case_id, "kg_play": "<p>Policy play created</p>"},
         )
 
     def _sample_bti_tool_observation_line(self, key):
@@ -555,6 +591,12 @@ class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
                     (nurse.state, nurse.visibility, nurse.author_service_id),
                     ("final", "participants", self.health),
                 )
+        passed = self.tools[("bti.tool.transition", f"{L2}/passed_on")]
+        self.assertEqual(
+            (passed.state, passed.visibility, passed.recipient_service_id),
+            ("final", "service", self.school),
+        )
+        self.assertTrue(passed.recipient_granted)
         # Made with the family: a network map is theirs to see by default.
         network = self.tools[("bti.tool.network_map", f"{L2}/draft_own")]
         self.assertEqual(network.visibility, "family")
