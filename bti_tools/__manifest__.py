@@ -4,7 +4,7 @@
     "name": "BTI Tools",
     "summary": "Action guides at the case's step and the BTI tools as forms: wonder "
     "note, observation, mapping with risk and protective factors, the necessary "
-    "conversation, concern scale",
+    "conversation, concern scale, report to child welfare",
     "version": "18.0.1.0.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
@@ -30,8 +30,10 @@
         "report/bti_tool_concern_scale_report.xml",
         "report/bti_tool_network_map_report.xml",
         "report/bti_tool_mi_guide_report.xml",
+        "report/bti_tool_child_welfare_report_report.xml",
         "report/bti_meeting_minutes_report.xml",
         "wizards/bti_tool_share_wizard_views.xml",
+        "wizards/bti_tool_cwr_feedback_wizard_views.xml",
         "views/bti_tool_type_views.xml",
         "views/bti_guide_views.xml",
         "views/bti_tool_wonder_note_views.xml",
@@ -43,6 +45,7 @@
         "views/bti_tool_concern_scale_views.xml",
         "views/bti_tool_network_map_views.xml",
         "views/bti_tool_mi_guide_views.xml",
+        "views/bti_tool_child_welfare_report_views.xml",
         "views/bti_meeting_template_views.xml",
         "views/bti_log_entry_views.xml",
         "views/bti_case_views.xml",
@@ -54,6 +57,7 @@
         "demo/bti_tools_demo.xml",
         "demo/bti_tools_demo_network.xml",
         "demo/bti_tools_demo_mi.xml",
+        "demo/bti_tools_demo_cwr.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -23,5 +23,6 @@ from . import bti_tool_network_sector
 from . import bti_tool_network_map
 from . import bti_tool_network_person
 from . import bti_tool_mi_guide
+from . import bti_tool_child_welfare_report
 from . import bti_meeting_template
 from . import bti_meeting

@@ -10,3 +10,4 @@ from . import test_concern_scale
 from . import test_mi_guide
 from . import test_meeting_template
 from . import test_network_map
+from . import test_child_welfare_report

@@ -1,1 +1,2 @@
 from . import bti_tool_share_wizard
+from . import bti_tool_cwr_feedback_wizard
