@@ -4,7 +4,8 @@
     "name": "BTI Tools",
     "summary": "Action guides at the case's step and the BTI tools as forms: wonder "
     "note, observation, mapping with risk and protective factors, the necessary "
-    "conversation, concern scale, the transition form kindergarten → school",
+    "conversation, concern scale, report to child welfare, the transition form "
+    "kindergarten → school",
     "version": "18.0.1.0.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
@@ -35,6 +36,8 @@
         "report/bti_meeting_minutes_report.xml",
         "wizards/bti_tool_share_wizard_views.xml",
         "wizards/bti_tool_transition_sign_wizard_views.xml",
+        "report/bti_tool_child_welfare_report_report.xml",
+        "wizards/bti_tool_cwr_feedback_wizard_views.xml",
         "views/bti_tool_type_views.xml",
         "views/bti_guide_views.xml",
         "views/bti_tool_wonder_note_views.xml",
@@ -48,6 +51,7 @@
         "views/bti_tool_mi_guide_views.xml",
         "views/bti_tool_transition_views.xml",
         "views/bti_service_views.xml",
+        "views/bti_tool_child_welfare_report_views.xml",
         "views/bti_meeting_template_views.xml",
         "views/bti_log_entry_views.xml",
         "views/bti_case_views.xml",
@@ -61,6 +65,7 @@
         "demo/bti_tools_demo_network.xml",
         "demo/bti_tools_demo_mi.xml",
         "demo/bti_tools_demo_transition.xml",
+        "demo/bti_tools_demo_cwr.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

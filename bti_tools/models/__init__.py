@@ -26,6 +26,7 @@ from . import bti_tool_network_person
 from . import bti_tool_mi_guide
 from . import bti_tool_transition
 from . import bti_tool_transition_decision
+from . import bti_tool_child_welfare_report
 from . import bti_meeting_template
 from . import bti_meeting
 from . import bti_consent

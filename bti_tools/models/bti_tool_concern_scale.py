@@ -253,10 +253,11 @@ class BtiToolConcernScale(models.Model):
         return super()._bti_tool_window(case, view_mode=view_mode, res_id=res_id)
 
     def action_report_child_welfare(self):
-        """Step 4: tell the child welfare service. On a case at level 0 the
-        decision "report to the child welfare service"; on an active case a
-        task of the current user on the case (the report itself is a tool of
-        its own)."""
+        """Step 4: tell the child welfare service. Opens a new report to child
+        welfare on the case, with the scale's observations; on an active case
+        the current user also gets the task on the case (the duty to inform
+        is personal). On a case at level 0, the decision "report to the child
+        welfare service" is recorded on the case once the report is sent."""
         self.ensure_one()
         self._bti_check_action("action_report_child_welfare")
         if self.step != "4":
@@ -267,36 +268,33 @@ class BtiToolConcernScale(models.Model):
                 )
             )
         case = self.case_id
-        if case.state == "wondering":
-            action = case.action_open_decision()
-            action["context"] = {
-                **action.get("context", {}),
-                "default_decision": "child_welfare",
-            }
-            return action
-        if case.state != "active":
+        if case.state not in ("wondering", "active"):
             raise UserError(_("Case %s is closed.", case.name))
+        if case.state == "active":
+            self._bti_schedule_child_welfare_task(case)
+        Report = self.env["bti.tool.child_welfare_report"]
+        action = Report._bti_tool_window(case, view_mode="form")
+        action["context"] = {
+            **action["context"],
+            "default_observations": self.observations or False,
+        }
+        return action
+
+    def _bti_schedule_child_welfare_task(self, case):
         activity_type = self.env.ref("bti_tools.mail_activity_type_bti_child_welfare")
         pending = case.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type and a.user_id == self.env.user
         )
-        if not pending:
-            case.activity_schedule(
-                "bti_tools.mail_activity_type_bti_child_welfare",
-                date_deadline=self._bti_today(),
-                user_id=self.env.uid,
-                summary=_("Concern scale at step 4: tell the child welfare service"),
-                note=_(
-                    "A concern scale is at step 4: signals where the child welfare "
-                    "service (and the police) must be told. Do not tell the parents "
-                    "first if violence or abuse is suspected."
-                ),
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bti.case",
-            "res_id": case.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        if pending:
+            return
+        case.activity_schedule(
+            "bti_tools.mail_activity_type_bti_child_welfare",
+            date_deadline=self._bti_today(),
+            user_id=self.env.uid,
+            summary=_("Concern scale at step 4: tell the child welfare service"),
+            note=_(
+                "A concern scale is at step 4: signals where the child welfare "
+                "service (and the police) must be told. Do not tell the parents "
+                "first if violence or abuse is suspected."
+            ),
+        )

@@ -113,6 +113,20 @@ class BtiToolMixin(models.AbstractModel):
         return _("%(tool)s #%(id)s", tool=self._description, id=self.id or "")
 
     # ------------------------------------------------------------------
+    # Print frame
+    # ------------------------------------------------------------------
+    def _bti_tool_reference(self):
+        """The case reference the print frame shows (a form read outside the
+        case keeps a copy of its own)."""
+        return self.case_id.name or ""
+
+    def _bti_tool_readers(self):
+        """Who reads this form, as the print frame says it."""
+        return dict(self._fields["visibility"]._description_selection(self.env)).get(
+            self.visibility, ""
+        )
+
+    # ------------------------------------------------------------------
     # Checks
     # ------------------------------------------------------------------
     @api.constrains("visibility")

@@ -328,3 +328,8 @@ class BtiToolTransition(models.Model):
                         "making it final."
                     )
                 )
+
+    def _bti_tool_reference(self):
+        # sudo: the case's reference only, for the print frame of a school the
+        # form was passed on to: it reads this form, not its case.
+        return self.case_id.sudo().name or ""

@@ -12,3 +12,4 @@ from . import test_meeting_template
 from . import test_network_map
 from . import test_consent_form
 from . import test_transition
+from . import test_child_welfare_report

@@ -63,6 +63,11 @@ LINES = {
 for _line_model in LINES:
     FIXTURES[_line_model] = (f"{L2}/final_participants", f"{L2}/draft_own")
 FIXTURES["bti.case.task"] = (f"{L2}/task",)
+# The report to child welfare: read by the author's service and, once sent,
+# by the receiving child welfare service (the world's, whose worker is the
+# unrelated employee).
+CWR = "bti.tool.child_welfare_report"
+FIXTURES[CWR] = (f"{L2}/draft_own", f"{L2}/draft_colleague", f"{L2}/sent")
 CONTENT_MODELS = tuple(FIXTURES)
 CONFIG_MODELS = (
     "bti.tool.type",
@@ -103,6 +108,7 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
         cls.tools = dict(cls.withdrawn_tools)
         cls._build_level2_tools(cls.cases[L2])
         cls._build_passed_on(cls.cases[L2])
+        cls._build_level2_reports(cls.cases[L2])
         cls.tools[("bti.tool.wonder_note", f"{NO_CASE}/draft_own")] = cls._note(
             case=False,
             user=cls.kg_teacher2,
@@ -259,6 +265,26 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
                 cls.tools[(model, f"{L2}/{fixture}")] = record
 
     @classmethod
+    def _build_level2_reports(cls, case):
+        cls.cws.is_child_welfare = True
+        complete = {
+            "ground_mistreated": True,
+            "observations": "<p>Policy: hungry every morning.</p>",
+            "reporter_phone": "+47 400 00 000",
+            "recipient_service_id": cls.cws.id,
+            "parents_told": True,
+            "parents_told_date": cls.today,
+        }
+        built = {
+            "draft_own": cls._tool(CWR, case, cls.kg_teacher2, **complete),
+            "draft_colleague": cls._tool(CWR, case, **complete),
+            "sent": cls._tool(CWR, case, **complete),
+        }
+        built["sent"].with_user(cls.kg_teacher).action_send()
+        for fixture, record in built.items():
+            cls.tools[(CWR, f"{L2}/{fixture}")] = record
+
+    @classmethod
     def _build_tools_configuration(cls):
         env = cls.env(user=cls.bti_admin)
         cls.policy_tool_type = cls.env.ref("bti_tools.tool_type_wonder_note")
@@ -407,6 +433,16 @@ class ToolsPolicyWorld(BtiPolicyWorld, ToolsCommon):
             ["kg_play", "decision"],
             {"kg_play": "<p>Policy play changed</p>"},
             lambda: {"case_id": case_id, "kg_play": "<p>Policy play created</p>"},
+        )
+
+    def _sample_bti_tool_child_welfare_report(self, key):
+        case_id = self._case_id_of(key)
+        return self._tool_sample(
+            CWR,
+            key,
+            ["observations", "status"],
+            {"duration": "Policy: three weeks"},
+            lambda: {"case_id": case_id, "observations": "<p>Policy report</p>"},
         )
 
     def _sample_bti_tool_observation_line(self, key):
@@ -612,6 +648,26 @@ class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
         self.assertEqual(
             self.tools[("bti.case.task", f"{L2}/task")].case_id, self.cases[L2]
         )
+        reports = {
+            fixture: self.tools[(CWR, f"{L2}/{fixture}")]
+            for fixture in ("draft_own", "draft_colleague", "sent")
+        }
+        self.assertEqual(
+            (reports["draft_own"].status, reports["draft_own"].author_id),
+            ("draft", self.kg_teacher2),
+        )
+        self.assertEqual(
+            (reports["draft_colleague"].status, reports["draft_colleague"].author_id),
+            ("draft", self.kg_teacher),
+        )
+        sent = reports["sent"]
+        self.assertEqual(
+            (sent.status, sent.visibility, sent.recipient_service_id),
+            ("sent", "service", self.cws),
+        )
+        self.assertTrue(sent.recipient_granted)
+        self.assertIn(self.role_users["unrelated_employee"], self.cws.member_ids)
+        self.assertNotIn(self.cws, self.cases[L2].participant_ids.service_id)
         health = self.cases[WITHDRAWN].participant_ids.filtered(
             lambda p: p.service_id == self.health
         )
@@ -644,7 +700,9 @@ class TestToolsAccessPolicy(BtiPolicyOrmMixin, ToolsPolicyWorld):
     def test_40_allow_lists_refuse_every_other_field(self):
         """Every field outside the allow-lists of the tools and their lines is
         refused to a user who may write the record."""
-        self._walk_allow_lists(TOOL_MODELS + tuple(LINES), "Tools access policy")
+        self._walk_allow_lists(
+            TOOL_MODELS + (CWR,) + tuple(LINES), "Tools access policy"
+        )
 
     def test_50_known_child_is_one_the_author_reads(self):
         """A wonder note names as its known child only a person its author may

@@ -278,16 +278,26 @@ class TestConcernScale(ToolsCommon):
             draft.with_user(self.kg_teacher).action_report_child_welfare()
         self.assertFalse(self._welfare_activities(self.case))
 
-    def test_child_welfare_at_level_0_is_the_decision(self):
+    def _assert_report_form(self, action, case, scale):
+        self.assertEqual(action["res_model"], "bti.tool.child_welfare_report")
+        self.assertEqual(action["views"], [(False, "form")])
+        self.assertFalse(action.get("res_id"))
+        self.assertEqual(action["context"]["default_case_id"], case.id)
+        self.assertEqual(action["context"]["default_observations"], scale.observations)
+
+    def test_child_welfare_at_level_0_is_a_report(self):
         case = self._new_case()
         self.assertEqual(case.state, "wondering")
         scale = self._scale(case, final=True, steps=("4",))
         action = scale.with_user(self.kg_teacher).action_report_child_welfare()
-        self.assertEqual(action["res_model"], "bti.case.decision.wizard")
-        self.assertEqual(action["context"]["default_decision"], "child_welfare")
-        self.assertEqual(action["context"]["default_case_id"], case.id)
-        # Nothing is decided before the wizard is confirmed.
+        self._assert_report_form(action, case, scale)
+        # Nothing is decided, and no report written, before it is sent.
         self.assertEqual(case.state, "wondering")
+        self.assertFalse(
+            self.env["bti.tool.child_welfare_report"].search(
+                [("case_id", "=", case.id)]
+            )
+        )
         # Reached by a raised step as well.
         raised = self._scale(
             case,
@@ -297,13 +307,12 @@ class TestConcernScale(ToolsCommon):
             override_reason="She said she is afraid to go home.",
         )
         action = raised.with_user(self.kg_teacher).action_report_child_welfare()
-        self.assertEqual(action["context"]["default_decision"], "child_welfare")
+        self._assert_report_form(action, case, raised)
 
-    def test_child_welfare_on_an_active_case_is_a_task(self):
+    def test_child_welfare_on_an_active_case_is_a_report_and_a_task(self):
         scale = self._scale(final=True, steps=("3", "4"))
         action = scale.with_user(self.kg_teacher).action_report_child_welfare()
-        self.assertEqual(action["res_model"], "bti.case")
-        self.assertEqual(action["res_id"], self.case.id)
+        self._assert_report_form(action, self.case, scale)
         activity = self._welfare_activities(self.case)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.kg_teacher)
