@@ -18,6 +18,9 @@ class BtiToolRecipientMixin(models.AbstractModel):
 
     _name = "bti.tool.recipient.mixin"
     _description = "BTI Form Sent to a Service"
+    # On top of the protected mixin, so that its role is reached from every
+    # chain of _bti_record_roles, whatever the order of a model's _inherit.
+    _inherit = "bti.protected.mixin"
 
     recipient_service_id = fields.Many2one(
         "bti.service",
