@@ -1,0 +1,4 @@
+from . import bti_access_policy
+from . import bti_case_content_mixin
+from . import bti_case
+from . import bti_log_entry

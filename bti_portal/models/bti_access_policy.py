@@ -1,0 +1,95 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+# From this age, a young person's health information is not shown to the
+# parents unless the young person allows it (pasient- og brukerrettighetsloven
+# § 3-4).
+HEALTH_PRIVACY_AGE = 16
+
+
+class BtiAccessPolicy(models.AbstractModel):
+    """The family's branch of the policy: a portal user reads the cases in
+    which their partner is a guardian with parental responsibility, or the
+    young person from the co-consent age (or the adult, or the pregnant
+    woman herself); never a closed case, nothing while violence or abuse is
+    suspected. Of a case's content, what was shared with the family."""
+
+    _inherit = "bti.access.policy"
+
+    @api.model
+    def _family_partner(self, user=None):
+        """The partner a portal user reads as (None: not a family member)."""
+        user = user or self.env.user
+        if not user.has_group("base.group_portal"):
+            return None
+        return user.partner_id
+
+    @api.model
+    def _family_cases_sql(self, partner, guardian_only=False):
+        """SQL selecting the open cases ``partner`` sees as family."""
+        today = self._today()
+        # sudo: a setting of the administrators that every case follows.
+        youth_age = self.env["bti.consent"].sudo()._youth_consent_age()
+        subject = SQL(
+            " OR (c.subject_partner_id = %(partner)s AND (c.subject_kind = 'pregnant'"
+            " OR c.birth_date <= %(youth)s))",
+            partner=partner.id,
+            youth=today - relativedelta(years=youth_age),
+        )
+        return SQL(
+            "(SELECT c.id FROM bti_case c WHERE c.state != 'closed'"
+            " AND NOT COALESCE(c.violence_suspicion, FALSE) AND (EXISTS ("
+            "SELECT 1 FROM bti_case_guardian g WHERE g.case_id = c.id"
+            " AND g.partner_id = %(partner)s AND g.parental_responsibility)"
+            "%(subject)s))",
+            partner=partner.id,
+            subject=SQL("") if guardian_only else subject,
+        )
+
+    @api.model
+    def _family_domain(self, user=None):
+        partner = self._family_partner(user)
+        if not partner:
+            return expression.FALSE_DOMAIN
+        return [("id", "in", self._family_cases_sql(partner))]
+
+    @api.model
+    def _family_reader_domain(self, model, user=None):
+        """The records of ``model`` (a bti.case.content.mixin) a family
+        member reads: content shared with the family of their cases; the
+        parents of a young person of 16 or older no health information
+        unless the young person allows it."""
+        partner = self._family_partner(user)
+        if not partner:
+            return expression.FALSE_DOMAIN
+        domain = expression.AND(
+            [
+                [("case_id", "in", self._family_cases_sql(partner))],
+                self._family_content_domain(),
+                model._bti_family_branch(),
+            ]
+        )
+        health = self.env.ref("bti_core.info_category_health", raise_if_not_found=False)
+        if health:
+            cutoff = self._today() - relativedelta(years=HEALTH_PRIVACY_AGE)
+            private = SQL(
+                "(SELECT c.id FROM bti_case c WHERE c.birth_date <= %s"
+                " AND c.subject_partner_id != %s"
+                " AND NOT COALESCE(c.youth_shares_health, FALSE))",
+                cutoff,
+                partner.id,
+            )
+            domain = expression.AND(
+                [
+                    domain,
+                    [
+                        "|",
+                        ("info_category_id", "!=", health.id),
+                        ("case_id", "not in", private),
+                    ],
+                ]
+            )
+        return domain

@@ -1,0 +1,3 @@
+from . import test_portal_http
+from . import test_family_access
+from . import test_accessibility

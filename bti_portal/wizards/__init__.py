@@ -1,0 +1,1 @@
+from . import bti_family_access_wizard
