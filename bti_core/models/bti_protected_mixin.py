@@ -40,6 +40,7 @@ ROLE_LABELS = {
     "organizer": _lt("the organizer"),
     "proposer": _lt("who proposed it"),
     "recipient": _lt("the service it was sent to"),
+    "family": _lt("the family"),
 }
 
 # Parsed action tables, per set of installed BTI addons.

@@ -57,6 +57,24 @@ class BtiAccessPolicy(models.AbstractModel):
         return [("id", "in", self._family_cases_sql(partner))]
 
     @api.model
+    def _case_roles(self, case, user=None):
+        """``family``: a guardian with parental responsibility (or the young
+        person) of ``case``, as a portal user, while the family may see it."""
+        roles = super()._case_roles(case, user)
+        partner = self._family_partner(user)
+        if case and partner:
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT 1 FROM %s f WHERE f.id = %s",
+                    self._family_cases_sql(partner),
+                    case.id,
+                )
+            )
+            if rows:
+                roles.add("family")
+        return roles
+
+    @api.model
     def _family_reader_domain(self, model, user=None):
         """The records of ``model`` (a bti.case.content.mixin) a family
         member reads: content shared with the family of their cases; the
