@@ -69,7 +69,7 @@ class BtiCase(models.Model):
         parental responsibility (and the young person)."""
         self.ensure_one()
         self._bti_check_action("action_open_family_access")
-        self._bti_check_family_reachable()
+        self._bti_check_family_access_open()
         return {
             "type": "ir.actions.act_window",
             "name": _("Give the family access"),
@@ -79,12 +79,11 @@ class BtiCase(models.Model):
             "context": {"default_case_id": self.id},
         }
 
-    def _bti_check_family_reachable(self):
-        # sudo: the flags only, for a reader of the case.
+    def _bti_check_family_access_open(self):
+        """The family may get (or use) its access: never while violence or
+        abuse is suspected, never on a closed case."""
+        self._bti_check_family_reachable()
+        # sudo: the state and reference only, for a reader of the case.
         case_sudo = self.sudo()
-        if case_sudo.violence_suspicion:
-            raise UserError(
-                _("While violence or abuse is suspected, the family gets no access.")
-            )
         if case_sudo.state == "closed":
             raise UserError(_("Case %s is closed.", case_sudo.name))

@@ -6,16 +6,13 @@ axe-core is not committed: setup/common.sh (ensure_axe_core) fetches the
 pinned version from npm into .cache/axe-core/; BTI_AXE_JS overrides the path.
 """
 
-import base64
 import json
 import os
 
 from odoo.tests import HttpCase, tagged
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-AXE_JS = os.environ.get("BTI_AXE_JS") or os.path.join(
-    REPO_ROOT, ".cache", "axe-core", "axe.min.js"
-)
+# Helpers only: importing a class with test methods would run its tests again.
+from odoo.addons.bti_stafettlogg.tests.test_accessibility import AXE_JS, axe_url
 
 RUN_AXE = """
 (async () => {
@@ -53,16 +50,7 @@ class PortalAxeMixin:
         super().setUp()
         if not os.path.isfile(AXE_JS):
             self.fail(f"axe-core not found at {AXE_JS}: setup/test fetches it")
-        with open(AXE_JS, "rb") as fh:
-            axe = self.env["ir.attachment"].create(
-                {
-                    "name": "axe.min.js",
-                    "datas": base64.b64encode(fh.read()),
-                    "mimetype": "text/javascript",
-                    "public": True,
-                }
-            )
-        self.axe_url = f"/web/content/{axe.id}?download=false"
+        self.axe_url = axe_url(self.env)
         self.case = self.env.ref("bti_core.demo_case_noah")
 
     def _axe(self, screen, url):

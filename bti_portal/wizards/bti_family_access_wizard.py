@@ -35,7 +35,7 @@ class BtiFamilyAccessWizard(models.TransientModel):
         self.ensure_one()
         case = self.case_id
         case._bti_check_action("action_open_family_access")
-        case._bti_check_family_reachable()
+        case._bti_check_family_access_open()
         members = case._bti_family_members()
         # sudo: names and e-mail addresses of the case's family, read by a user
         # the action table allowed to give them access.

@@ -33,6 +33,22 @@ AXE_JS = os.environ.get("BTI_AXE_JS") or os.path.join(
     REPO_ROOT, ".cache", "axe-core", "axe.min.js"
 )
 
+
+def axe_url(env):
+    """A URL the page under test loads axe-core from: a public attachment (the
+    source, 650 kB, would otherwise be written to the log with the test code)."""
+    with open(AXE_JS, "rb") as fh:
+        axe = env["ir.attachment"].create(
+            {
+                "name": "axe.min.js",
+                "datas": base64.b64encode(fh.read()),
+                "mimetype": "text/javascript",
+                "public": True,
+            }
+        )
+    return f"/web/content/{axe.id}?download=false"
+
+
 # Loads axe-core from an attachment (the source, 650 kB, would otherwise be
 # written to the log with the test code), runs it on the whole page, sorts
 # the serious and critical nodes into ours and Odoo's, logs the counts and
@@ -99,16 +115,7 @@ class TestAccessibility(HttpCase):
                 f"axe-core not found at {AXE_JS}: run setup/test (or setup/run) "
                 "once, it fetches it from npm"
             )
-        with open(AXE_JS, "rb") as fh:
-            axe = self.env["ir.attachment"].create(
-                {
-                    "name": "axe.min.js",
-                    "datas": base64.b64encode(fh.read()),
-                    "mimetype": "text/javascript",
-                    "public": True,
-                }
-            )
-        self.axe_url = f"/web/content/{axe.id}?download=false"
+        self.axe_url = axe_url(self.env)
         self.case = self.env.ref("bti_core.demo_case_noah")
 
     def _axe(self, screen, url, ready):
