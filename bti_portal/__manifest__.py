@@ -17,6 +17,7 @@
         "wizards/bti_family_access_wizard_views.xml",
         "views/bti_case_views.xml",
         "views/bti_portal_templates.xml",
+        "views/bti_portal_meeting_templates.xml",
     ],
     # The action table: read by the action checks and the tests, not data.
     "oca_data_manual": ["security/action_policy.csv"],

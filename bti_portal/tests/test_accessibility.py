@@ -44,6 +44,9 @@ RUN_AXE = """
 
 
 class PortalAxeMixin:
+    # test_pages is defined here: without this, Odoo's loader collects only
+    # the methods of the test classes themselves, and no page is checked.
+    allow_inherited_tests_method = True
     login = "linn"  # Noah's mother (demo)
 
     def setUp(self):
@@ -71,6 +74,7 @@ class PortalAxeMixin:
             ("my cases", "/my/bti"),
             ("case page", f"/my/bti/{self.case.id}"),
             ("log page", f"/my/bti/{self.case.id}/log"),
+            ("meetings page", f"/my/bti/{self.case.id}/meetings"),
         ):
             with self.subTest(screen=screen):
                 self._axe(screen, url)
