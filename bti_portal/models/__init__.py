@@ -4,3 +4,4 @@ from . import bti_case
 from . import bti_log_entry
 from . import bti_case_contribution
 from . import bti_meeting
+from . import bti_case_family_news

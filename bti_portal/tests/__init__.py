@@ -3,3 +3,4 @@ from . import test_family_access
 from . import test_accessibility
 from . import test_portal_contribution
 from . import test_portal_meeting
+from . import test_family_news

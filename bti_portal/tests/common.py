@@ -61,9 +61,12 @@ class PortalCommon(StafettloggCommon):
 
     @classmethod
     def _portal_user(cls, login, partner):
-        partner.email = f"{login}@example.com"
         user = new_test_user(
-            cls.env, login=login, groups="base.group_portal", partner_id=partner.id
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=partner.id,
+            email=f"{login}@example.com",
         )
         return user
 
