@@ -48,6 +48,8 @@ RUN_AXE = """
 
 class PortalAxeMixin:
     login = "linn"  # Noah's mother (demo)
+    # Odoo collects only the test methods a class defines itself, unless told.
+    allow_inherited_tests_method = True
 
     def setUp(self):
         super().setUp()
@@ -83,6 +85,7 @@ class PortalAxeMixin:
             ("my cases", "/my/bti"),
             ("case page", f"/my/bti/{self.case.id}"),
             ("log page", f"/my/bti/{self.case.id}/log"),
+            ("who has looked", f"/my/bti/{self.case.id}/access"),
         ):
             with self.subTest(screen=screen):
                 self._axe(screen, url)
