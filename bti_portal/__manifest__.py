@@ -13,13 +13,16 @@
     "data": [
         "security/ir.model.access.csv",
         "security/bti_portal_rules.xml",
+        "security/bti_portal_consent_rules.xml",
         "data/mail_template_data.xml",
         "wizards/bti_family_access_wizard_views.xml",
         "views/bti_case_views.xml",
         "views/bti_portal_templates.xml",
         "views/bti_portal_meeting_templates.xml",
+        "views/bti_portal_consent_templates.xml",
+        "views/bti_consent_views.xml",
     ],
     # The action table: read by the action checks and the tests, not data.
     "oca_data_manual": ["security/action_policy.csv"],
-    "demo": ["demo/bti_portal_demo.xml"],
+    "demo": ["demo/bti_portal_demo.xml", "demo/bti_portal_consent_demo.xml"],
 }

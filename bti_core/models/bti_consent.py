@@ -264,6 +264,10 @@ class BtiConsent(models.Model):
             if consent.state in ("draft", "cancelled"):
                 # Nobody has signed yet: the signers are read off the case.
                 continue
+            if consent.state in ("withdrawn", "expired"):
+                # Who gave it was checked when it was given; the guardian
+                # lines may have changed since, and a consent must still end.
+                continue
             if not consent.given_by_partner_ids:
                 raise ValidationError(_("Record who gave or refused the consent."))
             consent._bti_refuse_strangers(
@@ -379,10 +383,7 @@ class BtiConsent(models.Model):
         self.check_access("read")
         self._bti_check_action("action_register_paper")
         today = self.env["bti.access.policy"]._today()
-        if self.state != "draft":
-            raise UserError(_("Only a consent form awaiting signatures is registered."))
-        if outcome not in ("given", "refused"):
-            raise UserError(_("Register the consent as given or refused."))
+        self._bti_check_answer_state(outcome)
         if not document:
             raise ValidationError(_("Attach the scan of the signed consent form."))
         if not received_by:
@@ -391,22 +392,7 @@ class BtiConsent(models.Model):
             raise ValidationError(
                 _("The signed form was received today or earlier: give that date.")
             )
-        if not signed_by:
-            raise ValidationError(_("Record who signed the consent form."))
-        signers = self._bti_allowed_signers(self._youth_consent_age())
-        # sudo: the case's people (names only), for the reader of the consent.
-        subject = self.case_id.sudo().subject_partner_id
-        if youth_consented and subject in signers.sudo():
-            signed_by |= subject.sudo(False)
-        self._bti_refuse_strangers(signed_by, signers)
-        missing = (signers - signed_by).sudo()
-        if outcome == "given" and missing:
-            raise ValidationError(
-                _(
-                    "Everyone who must consent signs the consent form: %s has not.",
-                    ", ".join(missing.mapped("name")),
-                )
-            )
+        signed_by = self._bti_check_signed_by(outcome, signed_by, youth_consented)
         valid_from = max(self.valid_from or received_date, received_date)
         # sudo: users never write a consent; registering the family's answer is
         # the system's transition, after the checks above (action table, the
@@ -437,6 +423,40 @@ class BtiConsent(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    # The checks of the family's answer to a consent form, shared by every way
+    # it comes back (the signed paper here; bti_portal: each signer online).
+    def _bti_check_answer_state(self, outcome):
+        """Only a form awaiting signatures is answered, as given or refused."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(_("Only a consent form awaiting signatures is registered."))
+        if outcome not in ("given", "refused"):
+            raise UserError(_("Register the consent as given or refused."))
+
+    def _bti_check_signed_by(self, outcome, signed_by, youth_consented=False):
+        """Who answered: only those who may consent (guardians with parental
+        responsibility, the young person from the co-consent age), and for a
+        given consent all of them. Returns ``signed_by``, with the young
+        person when they consented."""
+        self.ensure_one()
+        if not signed_by:
+            raise ValidationError(_("Record who signed the consent form."))
+        signers = self._bti_allowed_signers(self._youth_consent_age())
+        # sudo: the case's people (names only), for the reader of the consent.
+        subject = self.case_id.sudo().subject_partner_id
+        if youth_consented and subject in signers.sudo():
+            signed_by |= subject.sudo(False)
+        self._bti_refuse_strangers(signed_by, signers)
+        missing = (signers - signed_by).sudo()
+        if outcome == "given" and missing:
+            raise ValidationError(
+                _(
+                    "Everyone who must consent signs the consent form: %s has not.",
+                    ", ".join(missing.mapped("name")),
+                )
+            )
+        return signed_by
 
     def action_cancel_draft(self):
         """Cancel a consent form that was not signed (new terms need a new

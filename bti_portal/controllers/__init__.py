@@ -1,3 +1,4 @@
 from . import portal
 from . import contribution
 from . import meeting
+from . import consent

@@ -4,3 +4,5 @@ from . import test_accessibility
 from . import test_portal_contribution
 from . import test_portal_meeting
 from . import test_family_news
+from . import test_portal_consent
+from . import test_portal_access_log

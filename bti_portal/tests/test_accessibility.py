@@ -48,6 +48,8 @@ class PortalAxeMixin:
     # the methods of the test classes themselves, and no page is checked.
     allow_inherited_tests_method = True
     login = "linn"  # Noah's mother (demo)
+    # Odoo collects only the test methods a class defines itself, unless told.
+    allow_inherited_tests_method = True
 
     def setUp(self):
         super().setUp()
@@ -75,6 +77,7 @@ class PortalAxeMixin:
             ("case page", f"/my/bti/{self.case.id}"),
             ("log page", f"/my/bti/{self.case.id}/log"),
             ("meetings page", f"/my/bti/{self.case.id}/meetings"),
+            ("who has looked", f"/my/bti/{self.case.id}/access"),
         ):
             with self.subTest(screen=screen):
                 self._axe(screen, url)

@@ -223,9 +223,11 @@ class TestPortalHttp(PortalCommon, BtiJsonRpcMixin, HttpCase):
                 [{"case_id": self.case.id, "body": "<p>Forged</p>"}],
             ),
             "write the case": ("bti.case", "write", [self.case.id], {"note": "x"}),
-            "withdraw a consent": (
+            # Withdrawing is the family's own (test_portal_consent); cancelling
+            # a consent form is the services'.
+            "cancel a consent": (
                 "bti.consent",
-                "action_withdraw",
+                "action_cancel_draft",
                 [self.consent.id],
             ),
         }
