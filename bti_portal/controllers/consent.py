@@ -60,13 +60,6 @@ class BtiFamilyConsentPortal(BtiFamilyPortal):
     Every action runs as the portal user: the family's record rules and the
     action table decide; a consent of another case is "not found"."""
 
-    def _bti_render(self, template, values):
-        # Without the website addon Odoo's frame gives <html> no lang, which
-        # WCAG 3.1.1 (and axe) requires: the page's language, e.g. nb-NO.
-        lang = (request.env.lang or "en_US").replace("_", "-")
-        values.setdefault("html_data", {"lang": lang})
-        return super()._bti_render(template, values)
-
     def _bti_family_consent(self, case_id, consent_id):
         """``(case, consent)`` as the portal user reads them; the consent
         only when it belongs to the case."""

@@ -15,13 +15,6 @@ class BtiFamilyContribution(BtiFamilyPortal):
     (action_family_contribute); the page shows what went wrong, and nothing
     is half-written."""
 
-    def _bti_render(self, template, values):
-        # Every BTI page names its language (WCAG 3.1.1; axe: html-has-lang):
-        # Odoo's portal frame without the website module does not.
-        lang = (request.env.lang or "en_US").replace("_", "-")
-        values["html_data"] = dict(values.get("html_data") or {}, lang=lang)
-        return super()._bti_render(template, values)
-
     @route()
     def bti_case_log(self, case_id, **kw):
         response = super().bti_case_log(case_id, **kw)

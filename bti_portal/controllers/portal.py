@@ -60,6 +60,10 @@ class BtiFamilyPortal(CustomerPortal):
         return [(a.id, a.name) for a in entry.sudo().attachment_ids]
 
     def _bti_render(self, template, values):
+        # Every BTI page names its language (WCAG 3.1.1; axe: html-has-lang):
+        # Odoo's portal frame without the website module does not.
+        lang = (request.env.lang or "en_US").replace("_", "-")
+        values["html_data"] = dict(values.get("html_data") or {}, lang=lang)
         values["names"] = self._bti_names
         values["files"] = self._bti_files
         response = request.render(template, values)
