@@ -72,6 +72,8 @@ class PortalCommon(StafettloggCommon):
 
     @classmethod
     def _youth_case(cls, years=16):
+        """A level-2 case of the health station about a young person of
+        ``years``, with a consent the young person and the parent gave."""
         youth = cls.env["res.partner"].create({"name": "Youth Golf"})
         parent = cls.env["res.partner"].create({"name": "Parent of Golf"})
         today = cls.env["bti.access.policy"]._today()
@@ -82,5 +84,13 @@ class PortalCommon(StafettloggCommon):
             birth_date=today - relativedelta(years=years, days=10),
             subject_kind="youth",
             guardian_ids=[Command.create({"partner_id": parent.id})],
+        )
+        cls._decide(case, "level_2", user=cls.nurse)
+        cls._give_consent(
+            case,
+            cls.kindergarten,
+            user=cls.nurse,
+            given_by_partner_ids=[Command.set((parent | youth).ids)],
+            youth_consented=True,
         )
         return case, youth, parent

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import PortalCommon
@@ -50,14 +49,6 @@ class TestFamilyNews(PortalCommon):
 
     def test_parents_of_a_16_year_old_not_told_of_health_notes(self):
         case, youth, parent = self._youth_case(16)
-        self._decide(case, "level_2", user=self.nurse)
-        self._give_consent(
-            case,
-            self.kindergarten,
-            user=self.nurse,
-            given_by_partner_ids=[Command.set((parent | youth).ids)],
-            youth_consented=True,
-        )
         youth_user = self._portal_user("family_youth", youth)
         parent_user = self._portal_user("family_parent", parent)
         self._entry(

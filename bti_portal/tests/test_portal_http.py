@@ -173,14 +173,6 @@ class TestPortalHttp(PortalCommon, BtiJsonRpcMixin, HttpCase):
 
     def test_parents_of_a_16_year_old_without_health_information(self):
         case, youth, parent = self._youth_case(16)
-        self._decide(case, "level_2", user=self.nurse)
-        self._give_consent(
-            case,
-            self.kindergarten,
-            user=self.nurse,
-            given_by_partner_ids=[Command.set((parent | youth).ids)],
-            youth_consented=True,
-        )
         self._entry(
             case=case,
             user=self.nurse,
