@@ -2,7 +2,7 @@ from odoo import _
 from odoo.exceptions import UserError
 from odoo.http import request, route
 
-from ..models.bti_case_contribution import (
+from ..models.family_files import (
     CONTRIBUTION_MAX_BYTES,
     CONTRIBUTION_MAX_CHARS,
 )

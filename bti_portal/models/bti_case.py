@@ -1,8 +1,17 @@
-from odoo import _, api, fields, models
+import os
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 from odoo.addons.bti_core.models.boolean_search import boolean_search
 from odoo.addons.bti_core.rules import age as age_rules
+
+from .family_files import (
+    CONTRIBUTION_MAX_BYTES,
+    CONTRIBUTION_MAX_CHARS,
+    contribution_file_type,
+)
 
 
 class BtiCase(models.Model):
@@ -87,3 +96,154 @@ class BtiCase(models.Model):
         case_sudo = self.sudo()
         if case_sudo.state == "closed":
             raise UserError(_("Case %s is closed.", case_sudo.name))
+
+    # ------------------------------------------------------------------
+    # The family's own contribution to the log
+    # ------------------------------------------------------------------
+    def _bti_family_log_open(self):
+        """Whether the family may write in the log of this case now: it is
+        open only after consent, and never when closed."""
+        self.ensure_one()
+        # sudo: the state and the consents decide; only a bool leaves.
+        return self.sudo().state != "closed" and bool(
+            self.env["bti.access.policy"]._valid_consents(self)
+        )
+
+    def _bti_check_contribution(self, text, file_name, file_content):
+        """Refuse a contribution that is empty, too long, or with a file that
+        is not an allowed type or too large. Nothing is written here."""
+        text = (text or "").strip() if isinstance(text, str) else ""
+        if not text:
+            raise UserError(_("Write something before you send it."))
+        if len(text) > CONTRIBUTION_MAX_CHARS:
+            raise UserError(
+                _(
+                    "The text is too long: at most %(max)s characters "
+                    "(you wrote %(count)s).",
+                    max=CONTRIBUTION_MAX_CHARS,
+                    count=len(text),
+                )
+            )
+        mimetype = None
+        if file_content or file_name:
+            if not isinstance(file_content, bytes) or not file_content:
+                raise UserError(_("The file is empty or could not be read."))
+            if len(file_content) > CONTRIBUTION_MAX_BYTES:
+                raise UserError(
+                    _(
+                        "The file is too large: at most %s MB.",
+                        CONTRIBUTION_MAX_BYTES // (1024 * 1024),
+                    )
+                )
+            mimetype = contribution_file_type(file_name, file_content)
+            if not mimetype:
+                raise UserError(
+                    _(
+                        "This type of file cannot be sent. "
+                        "You can send a PDF, JPEG or PNG file."
+                    )
+                )
+        return text, mimetype
+
+    def action_family_contribute(self, text=None, file_name=None, file_content=None):
+        """The family writes in the log: a published entry of kind "family",
+        shared with the family and the participating services. The portal
+        user has no right to create entries: the entry is written by the
+        system after the checks (the action table's ``family`` role, the
+        family's record rule on the case, the log open after consent, the
+        text and the file)."""
+        self.ensure_one()
+        self._bti_check_action("action_family_contribute")
+        # The family reads the case through its own rules (also over RPC).
+        self.check_access("read")
+        if not self._bti_family_log_open():
+            raise UserError(
+                _(
+                    "You can write in the log once a consent is given. "
+                    "Talk to the stafettholder or the service."
+                )
+            )
+        text, mimetype = self._bti_check_contribution(text, file_name, file_content)
+        partner = self.env.user.partner_id
+        # sudo: the portal user creates no log content themselves; every check
+        # above passed, and the system writes exactly this entry.
+        Entry = (
+            self.env["bti.log.entry"]
+            .sudo()
+            .with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
+        )
+        # All or nothing: a refusal inside leaves no file and no entry.
+        with self.env.cr.savepoint():
+            attachments = self.env["ir.attachment"]
+            if mimetype:
+                # sudo: as the entry; claimed by the entry below, never public.
+                attachments = (
+                    self.env["ir.attachment"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": os.path.basename(file_name.replace("\\", "/")),
+                            "raw": file_content,
+                            "mimetype": mimetype,
+                            "res_model": "bti.log.entry",
+                            "res_id": 0,
+                            "public": False,
+                        }
+                    )
+                )
+            # The author is the portal user who wrote it (the content mixin needs
+            # a user, and the family_partner_id names them too); the author's
+            # service is the owning service, which answers for the case and its
+            # log: the family belongs to no service, every log content names one,
+            # and the owning service so reads it whatever its read scope.
+            entry = Entry.create(
+                {
+                    "case_id": self.id,
+                    "kind": "family",
+                    "subject": _("From %s", partner.name),
+                    "body": plaintext2html(text),
+                    "visibility": "family",
+                    "family_partner_id": partner.id,
+                    "author_id": self.env.uid,
+                    # sudo: the owning service's id only, as below its name.
+                    "author_service_id": self.sudo().service_id.id,
+                    "attachment_ids": [Command.set(attachments.ids)],
+                }
+            )
+            entry.action_publish()
+            # sudo: the portal user may not schedule activities on the case;
+            # the to-do names no content.
+            self.sudo()._bti_todo_for_responsible(
+                _("The family wrote in the stafettlogg of case %s", self.sudo().name)
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # E-mail to the family when the log has something new for them: that
+    # there is something new and where to log in, never what it is.
+    # ------------------------------------------------------------------
+    def _bti_announce_log_entry(self, entry):
+        res = super()._bti_announce_log_entry(entry)
+        self._bti_tell_family_of(entry)
+        return res
+
+    def _bti_tell_family_of(self, entry):
+        self.ensure_one()
+        if entry.visibility != "family":
+            return
+        # sudo: the flags only; no family e-mail while violence is suspected
+        # or on a closed case.
+        case_sudo = self.sudo()
+        if case_sudo.violence_suspicion or case_sudo.state == "closed":
+            return
+        template = self.env.ref("bti_portal.mail_template_family_news")
+        for user in self.family_user_ids:
+            if user == entry.sudo().author_id:
+                continue
+            # Only a member of the family who reads the entry hears of it (the
+            # parents of a young person of 16 do not hear of health notes).
+            if not entry.with_user(user).is_family_readable:
+                continue
+            # sudo: the template renders the user's name and the login address
+            # only; the family's login cannot send mail itself.
+            template.sudo().send_mail(user.id, force_send=False)

@@ -6,7 +6,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.bti_core.tests.common import BtiJsonRpcMixin
 
-from ..models.bti_case_contribution import CONTRIBUTION_MAX_BYTES
+from ..models.family_files import CONTRIBUTION_MAX_BYTES
 from .common import PortalCommon
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
