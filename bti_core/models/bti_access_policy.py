@@ -2,7 +2,13 @@ from odoo import api, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..rules import age as age_rules
 from ..rules import dates
+
+# From this age a young person's health information is not shown to the
+# parents unless the young person allows it (pasient- og
+# brukerrettighetsloven § 3-4).
+HEALTH_PRIVACY_AGE = 16
 
 
 class BtiAccessPolicy(models.AbstractModel):
@@ -213,6 +219,25 @@ class BtiAccessPolicy(models.AbstractModel):
             ("visibility", "=", "family"),
             ("case_id.violence_suspicion", "=", False),
         ]
+
+    @api.model
+    def _family_copy_domain(self, case):
+        """What of ``case`` goes into the family's paper copy, which the
+        parents get: what reaches the family, less the health information of
+        a young person of 16 or older who has not allowed it."""
+        domain = self._family_content_domain()
+        health = self.env.ref("bti_core.info_category_health", raise_if_not_found=False)
+        if health and self._health_kept_from_parents(case):
+            domain = expression.AND([domain, [("info_category_id", "!=", health.id)]])
+        return domain
+
+    @api.model
+    def _health_kept_from_parents(self, case):
+        """Whether the parents of ``case`` may not see its health information
+        (bti_portal adds the young person's own permission)."""
+        # sudo: the subject's age only.
+        age = age_rules.age_on(case.sudo().birth_date, self._today())
+        return age is not None and age >= HEALTH_PRIVACY_AGE
 
     @api.model
     def _family_domain(self, user=None):

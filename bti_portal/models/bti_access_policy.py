@@ -4,10 +4,7 @@ from odoo import api, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-# From this age, a young person's health information is not shown to the
-# parents unless the young person allows it (pasient- og brukerrettighetsloven
-# § 3-4).
-HEALTH_PRIVACY_AGE = 16
+from odoo.addons.bti_core.models.bti_access_policy import HEALTH_PRIVACY_AGE
 
 
 class BtiAccessPolicy(models.AbstractModel):
@@ -55,6 +52,13 @@ class BtiAccessPolicy(models.AbstractModel):
         if not partner:
             return expression.FALSE_DOMAIN
         return [("id", "in", self._family_cases_sql(partner))]
+
+    @api.model
+    def _health_kept_from_parents(self, case):
+        # sudo: the young person's permission only.
+        return super()._health_kept_from_parents(case) and not (
+            case.sudo().youth_shares_health
+        )
 
     @api.model
     def _case_roles(self, case, user=None):

@@ -230,7 +230,7 @@ class BtiCase(models.Model):
         domain = [("case_id", "=", self.id)]
         content = list(domain)
         if family:
-            content += self.env["bti.access.policy"]._family_content_domain()
+            content += self.env["bti.access.policy"]._family_copy_domain(self)
         return {
             "entries": self.env["bti.log.entry"].search(
                 content + [("state", "=", "published")], order="date, id"

@@ -1,3 +1,6 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -51,6 +54,47 @@ class TestFamilyCopy(StafettloggCommon):
         )
         self.assertIn("Services Entry Bravo", full)
         self.assertIn("Own Service Entry Charlie", full)
+
+    def test_no_health_notes_of_a_16_year_old_for_the_parents(self):
+        """The copy goes to the parents: a young person's health information
+        from 16 stays out of it."""
+        youth = self.env["res.partner"].create({"name": "Youth Romeo"})
+        parent = self.env["res.partner"].create({"name": "Parent of Romeo"})
+        case = self._new_case(
+            user=self.nurse,
+            service=self.health,
+            partner=youth,
+            birth_date=self.today - relativedelta(years=16, days=3),
+            subject_kind="youth",
+            guardian_ids=[Command.create({"partner_id": parent.id})],
+        )
+        self._decide(case, "level_2", user=self.nurse)
+        self._give_consent(
+            case,
+            self.kindergarten,
+            user=self.nurse,
+            given_by_partner_ids=[Command.set((parent | youth).ids)],
+            youth_consented=True,
+        )
+        self._entry(
+            case=case,
+            user=self.nurse,
+            subject="Health Sierra",
+            visibility="family",
+            info_category_id=self.cat_health.id,
+        )
+        self._entry(
+            case=case, user=self.nurse, subject="General Tango", visibility="family"
+        )
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.nurse)
+            ._render_qweb_html(
+                "bti_stafettlogg.action_report_stafettlogg_family", case.ids
+            )
+        )
+        self.assertIn("General Tango", html.decode())
+        self.assertNotIn("Health Sierra", html.decode())
 
     def test_refused_while_violence_is_suspected(self):
         self.case.with_user(self.kg_teacher).action_mark_violence_suspicion()
