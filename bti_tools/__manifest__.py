@@ -6,7 +6,7 @@
     "note, observation, mapping with risk and protective factors, the necessary "
     "conversation, concern scale, report to child welfare, the transition form "
     "kindergarten → school",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
