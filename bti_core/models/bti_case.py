@@ -329,6 +329,25 @@ class BtiCase(models.Model):
         domain = self.env["bti.access.policy"]._case_domain()
         return boolean_search(self, domain, operator, value)
 
+    def _bti_consenting_partners(self, on_date=None, threshold=None):
+        """Who consents for this case on ``on_date`` (default today): the
+        guardians with parental responsibility and, from the co-consent age
+        ``threshold`` (or when pregnant), the subject. The one rule of the
+        consent's signers and of the family's logins."""
+        self.ensure_one()
+        if threshold is None:
+            threshold = self.env["bti.consent"]._youth_consent_age()
+        on_date = on_date or self.env["bti.access.policy"]._today()
+        # sudo: the rule over the case's guardians and age; partners leave to
+        # callers that read the case or checked the action table.
+        case_sudo = self.sudo()
+        partners = case_sudo.guardian_ids.filtered("parental_responsibility").partner_id
+        if case_sudo.subject_kind == "pregnant" or age_rules.youth_must_consent(
+            case_sudo.birth_date, on_date, threshold
+        ):
+            partners |= case_sudo.subject_partner_id
+        return partners.sudo(False)
+
     def _bti_taking_part_services(self):
         """The services taking part in this case with access (as superuser:
         participation decides; callers compare or list them)."""

@@ -189,19 +189,9 @@ class BtiConsent(models.Model):
     def _bti_allowed_signers(self, threshold):
         """Who may (and, for a consent to be given, must) sign: guardians with
         parental responsibility, and the subject from the co-consent age or
-        when adult or pregnant."""
+        when adult or pregnant (an adult is past any co-consent age)."""
         self.ensure_one()
-        # sudo: the rule over the case's guardians and age; returns partners
-        # the reader of the consent already reads through the case.
-        case_sudo = self.case_id.sudo()
-        allowed = case_sudo.guardian_ids.filtered("parental_responsibility").partner_id
-        if (
-            case_sudo.subject_kind == "pregnant"
-            or age_rules.is_adult(case_sudo.birth_date, self.date)
-            or self._bti_youth_required(threshold)
-        ):
-            allowed |= case_sudo.subject_partner_id
-        return allowed.sudo(False)
+        return self.case_id._bti_consenting_partners(self.date, threshold)
 
     @api.model
     def _bti_refuse_strangers(self, partners, signers):

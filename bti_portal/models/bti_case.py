@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from odoo.addons.bti_core.models.boolean_search import boolean_search
-from odoo.addons.bti_core.rules import age as age_rules
 
 from .family_files import (
     CONTRIBUTION_MAX_BYTES,
@@ -60,18 +59,7 @@ class BtiCase(models.Model):
         """The partners who may have the family's access to this case:
         guardians with parental responsibility, and the young person from the
         co-consent age (or the adult, or the pregnant woman)."""
-        self.ensure_one()
-        # sudo: who the family is decides a login; only partners leave, to
-        # callers that checked the action table.
-        case_sudo = self.sudo()
-        partners = case_sudo.guardian_ids.filtered("parental_responsibility").partner_id
-        youth_age = self.env["bti.consent"].sudo()._youth_consent_age()
-        today = self.env["bti.access.policy"]._today()
-        if case_sudo.subject_kind == "pregnant" or age_rules.youth_must_consent(
-            case_sudo.birth_date, today, youth_age
-        ):
-            partners |= case_sudo.subject_partner_id
-        return partners
+        return self._bti_consenting_partners()
 
     def action_open_family_access(self):
         """Give the family access: a portal login for each guardian with
