@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -69,28 +67,3 @@ class PortalCommon(StafettloggCommon):
             email=f"{login}@example.com",
         )
         return user
-
-    @classmethod
-    def _youth_case(cls, years=16):
-        """A level-2 case of the health station about a young person of
-        ``years``, with a consent the young person and the parent gave."""
-        youth = cls.env["res.partner"].create({"name": "Youth Golf"})
-        parent = cls.env["res.partner"].create({"name": "Parent of Golf"})
-        today = cls.env["bti.access.policy"]._today()
-        case = cls._new_case(
-            user=cls.nurse,
-            service=cls.health,
-            partner=youth,
-            birth_date=today - relativedelta(years=years, days=10),
-            subject_kind="youth",
-            guardian_ids=[Command.create({"partner_id": parent.id})],
-        )
-        cls._decide(case, "level_2", user=cls.nurse)
-        cls._give_consent(
-            case,
-            cls.kindergarten,
-            user=cls.nurse,
-            given_by_partner_ids=[Command.set((parent | youth).ids)],
-            youth_consented=True,
-        )
-        return case, youth, parent

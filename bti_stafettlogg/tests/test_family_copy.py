@@ -1,6 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -58,24 +55,7 @@ class TestFamilyCopy(StafettloggCommon):
     def test_no_health_notes_of_a_16_year_old_for_the_parents(self):
         """The copy goes to the parents: a young person's health information
         from 16 stays out of it."""
-        youth = self.env["res.partner"].create({"name": "Youth Romeo"})
-        parent = self.env["res.partner"].create({"name": "Parent of Romeo"})
-        case = self._new_case(
-            user=self.nurse,
-            service=self.health,
-            partner=youth,
-            birth_date=self.today - relativedelta(years=16, days=3),
-            subject_kind="youth",
-            guardian_ids=[Command.create({"partner_id": parent.id})],
-        )
-        self._decide(case, "level_2", user=self.nurse)
-        self._give_consent(
-            case,
-            self.kindergarten,
-            user=self.nurse,
-            given_by_partner_ids=[Command.set((parent | youth).ids)],
-            youth_consented=True,
-        )
+        case, _youth, _parent = self._youth_case(16)
         self._entry(
             case=case,
             user=self.nurse,
