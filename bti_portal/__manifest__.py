@@ -4,7 +4,7 @@
     "name": "BTI Portal",
     "summary": "The family's own way in: their cases, the log shared with them, "
     "in plain Norwegian, through their own record rules",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/BTI",
     "website": "https://github.com/bti-odoo/bti",
     "author": "BTI for Odoo contributors",
@@ -14,6 +14,8 @@
         "security/ir.model.access.csv",
         "security/bti_portal_rules.xml",
         "security/bti_portal_consent_rules.xml",
+        "security/bti_holder_request_rules.xml",
+        "data/bti_holder_request_data.xml",
         "data/mail_template_data.xml",
         "wizards/bti_family_access_wizard_views.xml",
         "views/bti_case_views.xml",
@@ -21,8 +23,14 @@
         "views/bti_portal_meeting_templates.xml",
         "views/bti_portal_consent_templates.xml",
         "views/bti_consent_views.xml",
+        "views/bti_holder_request_views.xml",
+        "views/bti_portal_request_templates.xml",
     ],
     # The action table: read by the action checks and the tests, not data.
     "oca_data_manual": ["security/action_policy.csv"],
-    "demo": ["demo/bti_portal_demo.xml", "demo/bti_portal_consent_demo.xml"],
+    "demo": [
+        "demo/bti_portal_demo.xml",
+        "demo/bti_portal_consent_demo.xml",
+        "demo/bti_holder_request_demo.xml",
+    ],
 }

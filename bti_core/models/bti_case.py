@@ -951,9 +951,12 @@ class BtiCase(models.Model):
                 ),
             )
 
-    def _bti_decide(self, decision, note=False):
-        """Take the level-0 decision or, on an active case, change its level."""
+    def _bti_decide(self, decision, note=False, holder=None):
+        """Take the level-0 decision or, on an active case, change its level.
+        Going to a level from level 0, ``holder`` (default: the user deciding)
+        becomes the first stafettholder."""
         self.ensure_one()
+        holder = holder or self.env.user
         self._bti_check_action("action_open_decision")
         if decision in ("close", "child_welfare"):
             reason = "child_welfare" if decision == "child_welfare" else "no_concern"
@@ -967,16 +970,25 @@ class BtiCase(models.Model):
             raise UserError(_("Level %s is not configured.", code))
         if self.state == "wondering":
             self._bti_record_decision(decision, note)
-            if not self._bti_user_service(self.env.user).may_hold_baton:
+            if not self._bti_user_service(holder).may_hold_baton:
+                if holder == self.env.user:
+                    raise UserError(
+                        _(
+                            "You cannot take the baton: your service does not take "
+                            "part in case %s or may not hold the baton.",
+                            self.name,
+                        )
+                    )
                 raise UserError(
                     _(
-                        "You cannot take the baton: your service does not take part in "
-                        "case %s or may not hold the baton.",
-                        self.name,
+                        "%(user)s cannot take the baton: their service does not take "
+                        "part in case %(case)s or may not hold the baton.",
+                        user=holder.name,
+                        case=self.name,
                     )
                 )
             self._bti_system_write({"level_id": level.id})
-            self._bti_start_baton(self.env.user)
+            self._bti_start_baton(holder)
             self._bti_system_write({"state": "active"})
             self.activity_feedback(
                 ["bti_core.mail_activity_type_bti_decision"], feedback=note or False

@@ -2,3 +2,4 @@ from . import portal
 from . import contribution
 from . import meeting
 from . import consent
+from . import holder_request

@@ -6,6 +6,7 @@ from odoo.tools import plaintext2html
 
 from odoo.addons.bti_core.models.boolean_search import boolean_search
 
+from .bti_holder_request import MAX_WORRY
 from .family_files import (
     CONTRIBUTION_MAX_BYTES,
     CONTRIBUTION_MAX_CHARS,
@@ -204,6 +205,59 @@ class BtiCase(models.Model):
             self.sudo()._bti_todo_for_responsible(
                 _("The family wrote in the stafettlogg of case %s", self.sudo().name)
             )
+        return True
+
+    # ------------------------------------------------------------------
+    # The family asks for a stafettholder (bti.holder.request)
+    # ------------------------------------------------------------------
+    def _bti_open_holder_request(self):
+        """The family's request of this case still waiting for an answer."""
+        # sudo: whether one waits; the family reads only its own requests.
+        return (
+            self.env["bti.holder.request"]
+            .sudo()
+            .search([("case_id", "=", self.id), ("state", "=", "new")], limit=1)
+        )
+
+    def action_family_request_holder(self, worry=None):
+        """The family of a case at level 0 asks the owning service for a
+        stafettholder. Written by the system after the checks (the action
+        table's ``family`` role, the family's rule on the case, one request
+        waiting at a time)."""
+        self.ensure_one()
+        self._bti_check_action("action_family_request_holder")
+        self.check_access("read")
+        Request = self.env["bti.holder.request"]
+        if self._bti_open_holder_request():
+            raise UserError(
+                _("Your request is waiting for an answer from the service.")
+            )
+        partner = self.env.user.partner_id
+        # sudo: the child's name and birth date and the family member's
+        # relation, copied into the request for the service's leaders.
+        case_sudo = self.sudo()
+        guardian = case_sudo.guardian_ids.filtered(lambda g: g.partner_id == partner)
+        relation = (
+            "self"
+            if case_sudo.subject_partner_id == partner
+            else (guardian[:1].relation or "other")
+        )
+        vals = {
+            "channel": "portal",
+            "case_id": self.id,
+            "service_id": case_sudo.service_id.id,
+            "requester_user_id": self.env.uid,
+            "requester_name": partner.name,
+            "requester_relation": relation,
+            "requester_email": partner.email or False,
+            "requester_phone": partner.phone or partner.mobile or False,
+            "child_name": case_sudo.subject_partner_id.name,
+            "child_birth_date": case_sudo.birth_date,
+            "worry": Request._bti_clean_text(
+                worry, _("What you are worried about"), MAX_WORRY
+            ),
+        }
+        Request._bti_submit(vals)
         return True
 
     # ------------------------------------------------------------------

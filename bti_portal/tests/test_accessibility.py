@@ -71,6 +71,11 @@ class PortalAxeMixin:
             timeout=180,
         )
 
+    def test_public_form_anonymous(self):
+        """The public form as a visitor without a login sees it."""
+        self.login = None
+        self._axe("ask for a stafettholder, anonymous", "/bti/request")
+
     def test_pages(self):
         for screen, url in (
             ("my cases", "/my/bti"),
@@ -78,6 +83,7 @@ class PortalAxeMixin:
             ("log page", f"/my/bti/{self.case.id}/log"),
             ("meetings page", f"/my/bti/{self.case.id}/meetings"),
             ("who has looked", f"/my/bti/{self.case.id}/access"),
+            ("ask for a stafettholder", "/bti/request"),
         ):
             with self.subTest(screen=screen):
                 self._axe(screen, url)
