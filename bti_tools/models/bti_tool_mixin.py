@@ -318,7 +318,9 @@ class BtiToolMixin(models.AbstractModel):
                 }
             )
         )
-        if visibility == "family" and self._bti_tool_family_report:
+        if visibility == "family":
+            # The family reads the form itself in the portal, as this PDF of the
+            # entry (its own copy where the tool has one).
             entry._bti_attach(self._bti_family_copy())
         entry.action_publish()
         # sudo: the form is final, closed to every user's writes; who reads it
@@ -335,8 +337,8 @@ class BtiToolMixin(models.AbstractModel):
 
     def _bti_family_copy(self):
         """The family's copy of this form as a PDF attachment (of the entry
-        that shares it)."""
-        report = self.env.ref(self._bti_tool_family_report)
+        that shares it): the tool's copy for the family, else its print."""
+        report = self.env.ref(self._bti_tool_family_report or self._bti_tool_report)
         pdf, _format = report._render_qweb_pdf(report, self.ids)
         return self.env["ir.attachment"].create(
             {

@@ -188,6 +188,16 @@ class TestNetworkMap(ToolsCommon):
         self.assertEqual(entry.tool_res_id, network.id)
         self.assertEqual(network.log_entry_id, entry)
         self.assertEqual(network.visibility, "family")
+        # The family reads the form itself: its print is the entry's file
+        # (the portal offers the entry's files).
+        self.assertEqual(len(entry.attachment_ids), 1)
+        self.assertEqual(entry.attachment_ids.mimetype, "application/pdf")
+        self.assertTrue(entry.attachment_ids.name.endswith(".pdf"))
+        # Shared with the services only, the entry links the form and no copy.
+        other = self._map(final=True)
+        self.assertFalse(
+            other.with_user(self.kg_teacher)._bti_share("participants").attachment_ids
+        )
         # Without a consent, nothing is written in the log.
         case = self._new_case()
         unconsented = self._map(case, final=True)
