@@ -25,4 +25,7 @@
     # The action table: read by the action checks and the tests, not data.
     "oca_data_manual": ["security/action_policy.csv"],
     "demo": ["demo/bti_portal_demo.xml", "demo/bti_portal_consent_demo.xml"],
+    "assets": {
+        "web.assets_frontend": ["bti_portal/static/src/scss/bti_portal_focus.scss"],
+    },
 }

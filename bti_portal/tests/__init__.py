@@ -6,3 +6,4 @@ from . import test_portal_meeting
 from . import test_family_news
 from . import test_portal_consent
 from . import test_portal_access_log
+from . import test_keyboard
