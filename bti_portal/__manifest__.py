@@ -33,4 +33,7 @@
         "demo/bti_portal_consent_demo.xml",
         "demo/bti_holder_request_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": ["bti_portal/static/src/scss/bti_portal_focus.scss"],
+    },
 }

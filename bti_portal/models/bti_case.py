@@ -52,7 +52,10 @@ class BtiCase(models.Model):
 
     def _compute_family_user_ids(self):
         for case in self:
-            case.family_user_ids = case._bti_family_members().user_ids.filtered(
+            # sudo: which of the family have a portal login; the portal user
+            # reads no other partner (the other parent), logins only leave.
+            members_sudo = case._bti_family_members().sudo()
+            case.family_user_ids = members_sudo.user_ids.filtered(
                 lambda u: u.has_group("base.group_portal")
             )
 

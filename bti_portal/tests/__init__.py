@@ -8,3 +8,4 @@ from . import test_portal_consent
 from . import test_portal_access_log
 from . import test_holder_request
 from . import test_holder_request_http
+from . import test_keyboard
