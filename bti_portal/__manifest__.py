@@ -21,6 +21,8 @@
         "views/bti_portal_meeting_templates.xml",
         "views/bti_portal_consent_templates.xml",
         "views/bti_consent_views.xml",
+        "views/bti_measure_views.xml",
+        "views/bti_portal_family_templates.xml",
     ],
     # The action table: read by the action checks and the tests, not data.
     "oca_data_manual": ["security/action_policy.csv"],

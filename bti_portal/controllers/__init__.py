@@ -2,3 +2,5 @@ from . import portal
 from . import contribution
 from . import meeting
 from . import consent
+from . import measure
+from . import family_copy

@@ -5,3 +5,5 @@ from . import bti_log_entry
 from . import bti_meeting
 from . import bti_consent
 from . import bti_consent_confirmation
+from . import bti_measure
+from . import bti_case_family_copy

@@ -6,3 +6,5 @@ from . import test_portal_meeting
 from . import test_family_news
 from . import test_portal_consent
 from . import test_portal_access_log
+from . import test_portal_measure
+from . import test_portal_family_copy
