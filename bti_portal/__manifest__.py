@@ -25,6 +25,8 @@
         "views/bti_consent_views.xml",
         "views/bti_holder_request_views.xml",
         "views/bti_portal_request_templates.xml",
+        "views/bti_measure_views.xml",
+        "views/bti_portal_family_templates.xml",
     ],
     # The action table: read by the action checks and the tests, not data.
     "oca_data_manual": ["security/action_policy.csv"],

@@ -3,3 +3,5 @@ from . import contribution
 from . import meeting
 from . import consent
 from . import holder_request
+from . import measure
+from . import family_copy

@@ -7,3 +7,4 @@ from . import bti_consent
 from . import bti_consent_confirmation
 from . import bti_holder_request
 from . import res_config_settings
+from . import bti_measure

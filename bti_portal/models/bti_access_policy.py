@@ -61,6 +61,18 @@ class BtiAccessPolicy(models.AbstractModel):
         )
 
     @api.model
+    def _family_copy_domain(self, case):
+        """The young person's own copy (downloaded by the young person in the
+        portal) keeps their health information: only the parents' copy leaves
+        it out. Decided by who reads, as the family's record rules do, never
+        by a flag of the context, which an RPC client could send."""
+        partner = self._family_partner()
+        # sudo: the subject of the case only.
+        if partner and partner == case.sudo().subject_partner_id:
+            return self._family_content_domain()
+        return super()._family_copy_domain(case)
+
+    @api.model
     def _case_roles(self, case, user=None):
         """``family``: a guardian with parental responsibility (or the young
         person) of ``case``, as a portal user, while the family may see it."""

@@ -9,3 +9,5 @@ from . import test_portal_access_log
 from . import test_holder_request
 from . import test_holder_request_http
 from . import test_keyboard
+from . import test_portal_measure
+from . import test_portal_family_copy

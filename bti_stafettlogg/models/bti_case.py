@@ -229,8 +229,19 @@ class BtiCase(models.Model):
         self.ensure_one()
         domain = [("case_id", "=", self.id)]
         content = list(domain)
+        participants = (
+            self.env["bti.case.participant"]
+            .with_context(active_test=False)
+            .search(domain)
+        )
         if family:
             content += self.env["bti.access.policy"]._family_copy_domain(self)
+            # The family reads the services that take part with access, and
+            # those that took part (as the portal's case page): not a service
+            # waiting for a consent.
+            participants = participants.filtered(
+                lambda p: p.access_granted or p.date_left
+            )
         return {
             "entries": self.env["bti.log.entry"].search(
                 content + [("state", "=", "published")], order="date, id"
@@ -240,9 +251,7 @@ class BtiCase(models.Model):
                 content, order="goal_id, date_start, id"
             ),
             "meetings": self.env["bti.meeting"].search(content, order="start, id"),
-            "participants": self.env["bti.case.participant"]
-            .with_context(active_test=False)
-            .search(domain),
+            "participants": participants,
         }
 
     # ------------------------------------------------------------------

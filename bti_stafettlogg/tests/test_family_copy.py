@@ -52,6 +52,20 @@ class TestFamilyCopy(StafettloggCommon):
         self.assertIn("Services Entry Bravo", full)
         self.assertIn("Own Service Entry Charlie", full)
 
+    def test_services_without_access_are_not_named(self):
+        """A service whose consent was withdrawn (still a participant, without
+        access) is not on the family's copy, as on the portal's case page."""
+        consent = self._give_consent(self.case, self.bup)
+        self._add_participant(self.case, self.bup)
+        consent.with_user(self.kg_teacher).action_withdraw(reason="No longer")
+        full = self._html(
+            self.kg_teacher, report="bti_stafettlogg.action_report_stafettlogg"
+        )
+        self.assertIn("Test BUP", full)
+        html = self._html(self.kg_teacher)
+        self.assertNotIn("Test BUP", html)
+        self.assertIn("Test School", html, "a service with access is named")
+
     def test_no_health_notes_of_a_16_year_old_for_the_parents(self):
         """The copy goes to the parents: a young person's health information
         from 16 stays out of it."""
