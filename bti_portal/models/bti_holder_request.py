@@ -1,6 +1,6 @@
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -272,12 +272,11 @@ class BtiHolderRequest(models.Model):
         )
         birth_date = values.get("child_birth_date")
         if isinstance(birth_date, str):
-            try:
-                birth_date = fields.Date.to_date(birth_date.strip())
-            except ValueError:
-                birth_date = None
+            birth_date = self._bti_parse_date(birth_date)
         if not birth_date:
-            raise ValidationError(_("Give the child's birth date (day, month, year)."))
+            raise ValidationError(
+                _("Give the child's birth date as day.month.year, e.g. 24.12.2019.")
+            )
         today = self.env["bti.access.policy"]._today()
         if birth_date > today:
             raise ValidationError(_("The birth date cannot be in the future."))
@@ -286,6 +285,18 @@ class BtiHolderRequest(models.Model):
                 _("BTI is for children and young people up to %s years.", MAX_AGE_YEARS)
             )
         return {"child_name": child_name, "child_birth_date": birth_date}
+
+    @api.model
+    def _bti_parse_date(self, text):
+        """A date as Norwegians write it (24.12.2019, also with / or -) or as
+        a date field sends it (2019-12-24); None if it is none."""
+        text = text.strip()
+        for pattern in ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        return None
 
     @api.model
     def _bti_check_service(self, service_id):

@@ -85,6 +85,9 @@ class TestHolderRequestArrives(HolderRequestCommon):
             self.env.ref("bti_portal.mail_activity_type_bti_holder_request"),
         )
         self.assertNotIn("203.0.113.7", request.client_key)
+        # The date as Norwegians write it.
+        written = self._submit(child_birth_date="10.05.2021").sudo()
+        self.assertEqual(written.child_birth_date, request.child_birth_date)
 
     def test_deadline_follows_the_setting(self):
         self.env["ir.config_parameter"].sudo().set_param(

@@ -30,6 +30,8 @@ KEYS = {
         "text": "\r",
     },
     "Space": {"key": " ", "code": "Space", "windowsVirtualKeyCode": 32, "text": " "},
+    # On a closed select: the next option (Chromium on Linux and Windows).
+    "ArrowDown": {"key": "ArrowDown", "code": "ArrowDown", "windowsVirtualKeyCode": 40},
 }
 SHIFT = 8  # the DevTools modifier bit of Shift
 MAX_TABS = 60  # more presses than this to reach an element: not reachable
@@ -276,6 +278,25 @@ class FamilyFlowMixin(KeyboardMixin):
         )
         return entries.filtered(lambda e: self.text in (e.body or ""))
 
+    def _choose(self, select):
+        """Tab to a select and choose its first option with the arrow key."""
+        self._tab_to(select)
+        self._key("ArrowDown")
+        self._until(f"!!document.querySelector('{select}').value", f"{select} chosen")
+
+    def _quiet(self, timeout=10):
+        """The page has started (its scripts fetch nothing more for a moment):
+        closing the browser earlier would break a fetch still running."""
+        count = "performance.getEntriesByType('resource').length"
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            now = self._js(f"document.readyState === 'complete' && {count}")
+            if now and now == last:
+                return
+            last = now
+            time.sleep(0.5)
+
     def _settled(self):
         """No request of the browser is still running (before reading what
         the server stored)."""
@@ -367,6 +388,42 @@ class FamilyFlowMixin(KeyboardMixin):
         answers = self._answers()
         self.assertEqual(answers.mapped("answer"), ["given"])
         self.assertEqual(answers.user_id.login, self.login)
+
+        # Back to my cases: ask for a stafettholder for another child, on the
+        # public form (the same form a family without a login uses).
+        self._tab_to('a[href="/my/bti"]')
+        self._key("Enter")
+        self._arrive(re.escape("/my/bti"))
+        self._tab_to('a[href="/bti/request"]')
+        self._key("Enter")
+        self._arrive(re.escape("/bti/request"))
+        for selector, text in (
+            ("input#bti_child_name", "Tiril Karlsen"),
+            ("input#bti_child_birth_date", "03.03.2019"),
+            ("textarea#bti_worry", "Tiril er mye lei seg."),
+        ):
+            self._tab_to(selector)
+            self._type(text)
+        self._choose("select#bti_service")
+        self._tab_to("input#bti_requester_name")
+        self._type("Linn Karlsen")
+        self._choose("select#bti_requester_relation")
+        self._tab_to("input#bti_requester_phone")
+        self._type("+47 900 00 000")
+        self._tab_to('form[action="/bti/request"] button[type="submit"]')
+        self._key("Enter")
+        self._arrive(re.escape("/bti/request/sent"))
+        self._quiet()
+        self._settled()
+        self.env.invalidate_all()
+        request = (
+            self.env["bti.holder.request"]
+            .sudo()
+            .search([("child_name", "=", "Tiril Karlsen")])
+        )
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.requester_user_id.login, self.login)
+        self.assertEqual(str(request.child_birth_date), "2019-03-03")
 
         self.assertFalse(self.kbd.had_failure, "the browser logged an error")
 
