@@ -2,6 +2,7 @@
 
 import configparser
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -39,6 +40,25 @@ def default_addons_path():
         paths.append(src / "addons")
     paths.append(REPO_ROOT)
     return ",".join(str(p) for p in paths)
+
+
+def odoo_conf():
+    """The config setup/ writes (``.cache/odoo.conf``) of this checkout, else
+    of the main worktree (a git worktree has no ``.cache`` of its own); None
+    without one."""
+    candidates = [REPO_ROOT / ".cache" / "odoo.conf"]
+    try:
+        common = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--path-format=absolute"]
+            + ["--git-common-dir"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        candidates.append(Path(common).parent / ".cache" / "odoo.conf")
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return next((path for path in candidates if path.is_file()), None)
 
 
 def add_common_arguments(parser):

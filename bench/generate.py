@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Create a BTI benchmark database: bti_tools without demo data, then bulk data.
+"""Create a BTI benchmark database: bti_tools and bti_portal without demo data,
+then bulk data, then portal logins for some families.
 
     .venv/bin/python bench/generate.py [--db bti_bench] [--cases 100000]
-        [--services 300] [--users 3000] [--entries 2000000] [--drop]
+        [--services 300] [--users 3000] [--entries 2000000] [--families 200]
+        [--drop]
+    .venv/bin/python bench/generate.py --families-only [--families 200]
 
 Services and users are created through the ORM (a few thousand records, and
 users need the ORM's group and partner logic). Partners, cases, guardians,
@@ -27,7 +30,11 @@ enforce:
 * the stafettlogg only in cases with a given, valid consent, written by
   services taking part with access (see LogFactory);
 * the tools final, by a member of a service taking part with access, and
-  the checklist of every open case the tasks of its step (see ToolFactory).
+  the checklist of every open case the tasks of its step (see ToolFactory);
+* the families (``--families``): portal logins, through the ORM, for a
+  guardian with parental responsibility of active cases whose log has
+  published entries shared with the family (see create_families).
+  ``--families-only`` adds them (and bti_portal) to a generated database.
 """
 
 import argparse
@@ -36,6 +43,7 @@ import datetime
 import io
 import itertools
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -106,6 +114,9 @@ WONDERINGS = [
     "<p>Strong reactions to small changes; conflicts with other children daily.</p>",
     "<p>The parents have told us about a difficult situation at home.</p>",
 ]
+# Installed without demo data: the tools (with the stafettlogg and bti_core)
+# and the family's portal.
+MODULES = ("bti_tools", "bti_portal")
 BATCH_USERS = 250
 DAY = datetime.timedelta(days=1)
 COLUMNS = {
@@ -168,7 +179,22 @@ def parse_args():
     parser.add_argument(
         "--drop", action="store_true", help="drop the database first if it exists"
     )
+    parser.add_argument(
+        "--families",
+        type=int,
+        default=200,
+        help="portal logins for the guardians of this many cases their family "
+        "reads (default %(default)s; 0: none)",
+    )
+    parser.add_argument(
+        "--families-only",
+        action="store_true",
+        help="only add the portal to a generated database: install bti_portal "
+        "if needed and create the family logins",
+    )
     args = parser.parse_args()
+    if args.families < (1 if args.families_only else 0):
+        parser.error("--families: a number of families (0: none)")
     if args.users < args.services:
         parser.error("need at least one user per service")
     return args
@@ -207,7 +233,7 @@ def create_database(args):
         str(_common.odoo_src() / "odoo-bin"),
         f"--database={args.db}",
         f"--addons-path={args.addons_path}",
-        "--init=bti_tools",
+        f"--init={','.join(MODULES)}",
         "--without-demo=all",
         "--stop-after-init",
         "--log-level=warn",
@@ -2127,6 +2153,152 @@ CHECKS |= {
 }
 
 
+# ----------------------------------------------------------------------
+# The families: portal logins (bti_portal)
+# ----------------------------------------------------------------------
+PORTAL_MODULE = "bti_portal"
+FAMILY_LOGIN = "family{:04d}"  # the password is the login
+# The cases a family reads in the portal (bti.access.policy._family_cases_sql:
+# not closed, no suspicion of violence, the partner a guardian with parental
+# responsibility), active, whose log has published entries shared with the
+# family; each with its first such guardian and those entries.
+FAMILY_CANDIDATES = """
+    SELECT c.id, min(g.partner_id), (
+            SELECT count(*) FROM bti_log_entry e
+             WHERE e.case_id = c.id AND e.visibility = 'family'
+               AND e.state = 'published')
+      FROM bti_case c
+      JOIN bti_case_guardian g ON g.case_id = c.id AND g.parental_responsibility
+     WHERE c.state = 'active' AND NOT COALESCE(c.violence_suspicion, FALSE)
+       AND EXISTS (SELECT 1 FROM bti_log_entry e
+                    WHERE e.case_id = c.id AND e.visibility = 'family'
+                      AND e.state = 'published')
+     GROUP BY c.id ORDER BY c.id
+"""
+
+
+def install_portal(args):
+    """Install bti_portal in an already generated database (no demo data)."""
+    import psycopg2  # noqa: PLC0415
+
+    try:
+        conn = psycopg2.connect(dbname=args.db)
+    except psycopg2.OperationalError as error:
+        sys.exit(f"cannot open {args.db}: {error}")
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT state FROM ir_module_module WHERE name = %s", [PORTAL_MODULE]
+        )
+        row = cur.fetchone()
+        cur.execute("SELECT count(*) FROM bti_case")
+        cases = cur.fetchone()[0]
+    conn.close()
+    if not cases:
+        sys.exit(f"{args.db} has no cases: generate it first")
+    if row and row[0] == "installed":
+        return False
+    cmd = [
+        sys.executable,
+        str(_common.odoo_src() / "odoo-bin"),
+        f"--database={args.db}",
+        f"--addons-path={args.addons_path}",
+        f"--init={PORTAL_MODULE}",
+        "--without-demo=all",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    ]
+    subprocess.run(cmd, check=True)
+    return True
+
+
+def create_families(env, count, seed):
+    """Portal logins for the guardians of ``count`` cases their family reads
+    (see FAMILY_CANDIDATES): the case with the most entries shared with the
+    family, and a sample of the others (its own random sequence), in the
+    order of the cases. A guardian who already has a login keeps it; the new
+    ones take the free numbers. Returns ([(user, case id, entries)], how many
+    were created)."""
+    from odoo import Command  # noqa: PLC0415
+
+    cr = env.cr
+    cr.execute(FAMILY_CANDIDATES)
+    candidates = cr.fetchall()
+    if not candidates:
+        sys.exit("no active case with published entries shared with the family")
+    count = min(count, len(candidates))
+    largest = max(candidates, key=lambda row: (row[2], -row[0]))
+    others = [row for row in candidates if row is not largest]
+    picked = sorted([largest, *random.Random(seed + 3).sample(others, count - 1)])
+    users_model = env["res.users"].with_context(active_test=False)
+    portal = env.ref("base.group_portal")
+    existing = {
+        user.partner_id.id: user
+        for user in users_model.search([("partner_id", "in", [r[1] for r in picked])])
+    }
+    taken = set(users_model.search([("login", "=like", "family%")]).mapped("login"))
+    logins = (
+        login
+        for login in map(FAMILY_LOGIN.format, itertools.count(1))
+        if login not in taken
+    )
+    vals_list = []
+    for _case_id, partner_id, _entries in picked:
+        if partner_id in existing:
+            continue
+        login = next(logins)
+        vals_list.append(
+            {
+                "partner_id": partner_id,
+                "login": login,
+                "password": login,
+                "groups_id": [Command.set(portal.ids)],
+            }
+        )
+    created = users_model.with_context(no_reset_password=True).create(vals_list)
+    env.flush_all()
+    by_partner = existing | {user.partner_id.id: user for user in created}
+    return [(by_partner[p], case_id, n) for case_id, p, n in picked], len(created)
+
+
+def report_families(env, families):
+    """What the families read, as themselves (the portal's record rules): each
+    must read its case; the entries of its log page."""
+    Case, Entry = env["bti.case"], env["bti.log.entry"]
+    # Not a measurement: without JIT. The policy's family SQL is estimated so
+    # high that PostgreSQL compiles it for every query (about 0.7 s each).
+    env.cr.execute("SET LOCAL jit = off")
+    readable, published = [], []
+    for user, case_id, entries in families:
+        if case_id not in Case.with_user(user).search([]).ids:
+            sys.exit(f"{user.login} does not read case {case_id} in the portal")
+        readable.append(Entry.with_user(user).search_count([("case_id", "=", case_id)]))
+        published.append(entries)
+    return (
+        f"published entries shared with the family median "
+        f"{statistics.median(published):g}, max {max(published)}; read by the "
+        f"family (no health information of a young person of 16 or older) "
+        f"median {statistics.median(readable):g}, max {max(readable)}, "
+        f"total {sum(readable)}"
+    )
+
+
+def add_families(registry, args, timer):
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        families, created = create_families(env, args.families, args.seed)
+        cr.commit()
+        timer.step(
+            f"ORM: {len(families)} family logins (portal; {created} new, "
+            f"{FAMILY_LOGIN.format(1)}...)"
+        )
+        summary = report_families(env, families)
+        cr.rollback()  # the family's reads may have written access-log rows
+        timer.step(f"the families' cases: {summary}")
+
+
 def vacuum_analyze(db):
     """Statistics for the planner, and the visibility map and hint bits that
     autovacuum would otherwise write during the first benchmark runs."""
@@ -2184,12 +2356,23 @@ def main():
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     timer = Timer()
+    if args.families_only:
+        print(f"Adding {args.families} families to {args.db}")
+        installed = install_portal(args)
+        timer.step(
+            f"{PORTAL_MODULE} " + ("installed" if installed else "was installed")
+        )
+        add_families(odoo.modules.registry.Registry(args.db), args, timer)
+        vacuum_analyze(args.db)
+        timer.step("VACUUM ANALYZE")
+        print(f"Done in {timer.total():.0f} s")
+        return 0
     print(
         f"Generating {args.db}: {args.cases} cases, {args.services} services, "
         f"{args.users} users"
     )
     create_database(args)
-    timer.step("created the database, installed bti_tools (no demo)")
+    timer.step(f"created the database, installed {', '.join(MODULES)} (no demo)")
 
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
@@ -2215,6 +2398,8 @@ def main():
         timezone = env["bti.access.policy"]._timezone()
         bad = check_consistency(cr, factory.today, timezone, factory.with_access)
         timer.step("consistency checks" + (f": {bad} problems" if bad else ": OK"))
+    if args.families:
+        add_families(registry, args, timer)
     vacuum_analyze(args.db)
     timer.step("VACUUM ANALYZE")
     print(f"Generated {args.db} in {timer.total():.0f} s: {database_size(args.db)}")
