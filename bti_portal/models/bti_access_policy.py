@@ -26,25 +26,34 @@ class BtiAccessPolicy(models.AbstractModel):
 
     @api.model
     def _family_cases_sql(self, partner, guardian_only=False):
-        """SQL selecting the open cases ``partner`` sees as family."""
+        """SQL selecting the open cases ``partner`` sees as family: as a
+        guardian with parental responsibility, or as the young person (or
+        the pregnant woman) herself. Two indexed parts (by the guardian's and
+        the subject's partner) rather than one OR, which would scan every
+        case (and, on a large database, have PostgreSQL compile the scan on
+        every request)."""
         today = self._today()
         # sudo: a setting of the administrators that every case follows.
         youth_age = self.env["bti.consent"].sudo()._youth_consent_age()
+        open_case = SQL(
+            "c.state != 'closed' AND NOT COALESCE(c.violence_suspicion, FALSE)"
+        )
+        guardian = SQL(
+            "SELECT c.id FROM bti_case_guardian g JOIN bti_case c ON c.id = g.case_id"
+            " WHERE g.partner_id = %s AND g.parental_responsibility AND %s",
+            partner.id,
+            open_case,
+        )
+        if guardian_only:
+            return SQL("(%s)", guardian)
         subject = SQL(
-            " OR (c.subject_partner_id = %(partner)s AND (c.subject_kind = 'pregnant'"
-            " OR c.birth_date <= %(youth)s))",
-            partner=partner.id,
-            youth=today - relativedelta(years=youth_age),
+            "SELECT c.id FROM bti_case c WHERE c.subject_partner_id = %s"
+            " AND (c.subject_kind = 'pregnant' OR c.birth_date <= %s) AND %s",
+            partner.id,
+            today - relativedelta(years=youth_age),
+            open_case,
         )
-        return SQL(
-            "(SELECT c.id FROM bti_case c WHERE c.state != 'closed'"
-            " AND NOT COALESCE(c.violence_suspicion, FALSE) AND (EXISTS ("
-            "SELECT 1 FROM bti_case_guardian g WHERE g.case_id = c.id"
-            " AND g.partner_id = %(partner)s AND g.parental_responsibility)"
-            "%(subject)s))",
-            partner=partner.id,
-            subject=SQL("") if guardian_only else subject,
-        )
+        return SQL("(%s UNION ALL %s)", guardian, subject)
 
     @api.model
     def _family_domain(self, user=None):
@@ -109,10 +118,12 @@ class BtiAccessPolicy(models.AbstractModel):
         health = self.env.ref("bti_core.info_category_health", raise_if_not_found=False)
         if health:
             cutoff = self._today() - relativedelta(years=HEALTH_PRIVACY_AGE)
+            # Of this family's cases only: never a scan of every case.
             private = SQL(
-                "(SELECT c.id FROM bti_case c WHERE c.birth_date <= %s"
-                " AND c.subject_partner_id != %s"
+                "(SELECT c.id FROM bti_case c WHERE c.id IN %s"
+                " AND c.birth_date <= %s AND c.subject_partner_id != %s"
                 " AND NOT COALESCE(c.youth_shares_health, FALSE))",
+                self._family_cases_sql(partner),
                 cutoff,
                 partner.id,
             )

@@ -124,6 +124,25 @@ class TestPortalContribution(PortalCommon, BtiJsonRpcMixin, HttpCase):
         Entry = self.env["bti.log.entry"].with_user(self.other_user)
         self.assertFalse(Entry.search([("id", "=", entry.id)]))
 
+    def test_both_parents_with_parental_responsibility(self):
+        """The family's logins are found as the system: a parent does not read
+        the other parent's contact, and writing still works (a regression:
+        publishing told the family through a partner the writer cannot read)."""
+        self.case.guardian_ids.filtered(
+            lambda g: g.partner_id == self.father
+        ).with_user(self.kg_teacher).parental_responsibility = True
+        self._login(self.mother_user)
+        response = self._post(self.case.id, "Both of us are worried.")
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(len(self._contributions()), 1)
+        # The other parent hears that something is new (not the writer).
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("email_to", "ilike", self.father_user.email)])
+        )
+        self.assertTrue(mails)
+
     def test_forged_case_id_is_not_found(self):
         files = self._files()
         self._login(self.mother_user)
