@@ -12,6 +12,7 @@ from .family_files import (
     CONTRIBUTION_MAX_CHARS,
     contribution_file_type,
 )
+from .family_text import family_text
 
 FAMILY_COPY_REPORT = "bti_stafettlogg.action_report_stafettlogg_family"
 
@@ -106,18 +107,12 @@ class BtiCase(models.Model):
     def _bti_check_contribution(self, text, file_name, file_content):
         """Refuse a contribution that is empty, too long, or with a file that
         is not an allowed type or too large. Nothing is written here."""
-        text = (text or "").strip() if isinstance(text, str) else ""
-        if not text:
-            raise UserError(_("Write something before you send it."))
-        if len(text) > CONTRIBUTION_MAX_CHARS:
-            raise UserError(
-                _(
-                    "The text is too long: at most %(max)s characters "
-                    "(you wrote %(count)s).",
-                    max=CONTRIBUTION_MAX_CHARS,
-                    count=len(text),
-                )
-            )
+        text = family_text(
+            self.env,
+            text,
+            CONTRIBUTION_MAX_CHARS,
+            _("Write something before you send it."),
+        )
         mimetype = None
         if file_content or file_name:
             if not isinstance(file_content, bytes) or not file_content:
@@ -303,8 +298,11 @@ class BtiCase(models.Model):
             "requester_phone": partner.phone or partner.mobile or False,
             "child_name": case_sudo.subject_partner_id.name,
             "child_birth_date": case_sudo.birth_date,
-            "worry": Request._bti_clean_text(
-                worry, _("What you are worried about"), MAX_WORRY
+            "worry": family_text(
+                self.env,
+                worry,
+                MAX_WORRY,
+                _("Fill in: %s.", _("What you are worried about")),
             ),
         }
         Request._bti_submit(vals)

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from .family_text import family_text
+
 # What a family may write: limits that keep a request a request.
 MAX_NAME = 120
 MAX_WORRY = 4000
@@ -219,18 +221,9 @@ class BtiHolderRequest(models.Model):
 
     @api.model
     def _bti_clean_text(self, value, label, limit, required=True):
-        text = value.strip() if isinstance(value, str) else ""
-        if required and not text:
-            raise ValidationError(_("Fill in: %s.", label))
-        if len(text) > limit:
-            raise ValidationError(
-                _(
-                    "%(label)s is too long: at most %(max)s characters.",
-                    label=label,
-                    max=limit,
-                )
-            )
-        return text
+        return family_text(
+            self.env, value, limit, _("Fill in: %s.", label) if required else None
+        )
 
     @api.model
     def _bti_check_contact(self, values):

@@ -6,6 +6,8 @@ from odoo.tools import plaintext2html
 
 from odoo.addons.bti_stafettlogg.models.bti_measure import OPEN_STATES
 
+from .family_text import family_text
+
 # What a family writes about one of its measures at most, in characters.
 FAMILY_COMMENT_MAX_CHARS = 2000
 
@@ -58,16 +60,7 @@ class BtiMeasure(models.Model):
     def _bti_check_family_report(self, done, comment):
         """Refuse a report that says nothing or a comment that is too long.
         Returns the cleaned comment; nothing is written here."""
-        comment = comment.strip() if isinstance(comment, str) else ""
-        if len(comment) > FAMILY_COMMENT_MAX_CHARS:
-            raise UserError(
-                _(
-                    "The comment is too long: at most %(max)s characters "
-                    "(you wrote %(count)s).",
-                    max=FAMILY_COMMENT_MAX_CHARS,
-                    count=len(comment),
-                )
-            )
+        comment = family_text(self.env, comment, FAMILY_COMMENT_MAX_CHARS)
         if not done and not comment:
             raise UserError(
                 _("Write a comment, or tick the box if you have done this.")

@@ -138,20 +138,15 @@ class TestHolderRequestHttp(HolderRequestCommon, BtiJsonRpcMixin, HttpCase):
                 allow_redirects=False,
             )
         self.assertEqual(response.status_code, 404)
-        error, _result = self._call_kw(
-            "bti.case",
-            "action_family_request_holder",
-            [self.wondering.id],
-            worry="Forged.",
-        )
-        self.assertTrue(error)
-        # The father has no parental responsibility.
-        self._login(self.father_user)
-        error, _result = self._call_kw(
-            "bti.case",
-            "action_family_request_holder",
-            [self.wondering.id],
-            worry="Forged.",
-        )
-        self.assertTrue(error)
+        # Over JSON-RPC: another family, and the father, who has no parental
+        # responsibility.
+        for user in (self.other_user, self.father_user):
+            self._login(user)
+            error, _result = self._call_kw(
+                "bti.case",
+                "action_family_request_holder",
+                [self.wondering.id],
+                worry="Forged.",
+            )
+            self.assertTrue(error, user.login)
         self.assertFalse(self._all_requests())

@@ -31,16 +31,22 @@ class BtiHolderRequestAcceptWizard(models.TransientModel):
         domain="[('bti_service_ids', 'in', service_id)]",
     )
     level = fields.Selection(
-        [
-            ("level_1", "Level 1 – measures inside my service"),
-            ("level_2", "Level 2 – cooperation of two services"),
-            ("level_3", "Level 3 – complex cooperation of several services"),
-        ],
+        selection="_selection_level",
         default="level_1",
         required=True,
         help="The level-0 decision, when the case is at level 0.",
     )
     note = fields.Text(string="Reasons")
+
+    @api.model
+    def _selection_level(self):
+        """The levels of the level-0 decision (bti_core's decision wizard)."""
+        decision = self.env["bti.case.decision.wizard"]._fields["decision"]
+        return [
+            (key, label)
+            for key, label in decision._description_selection(self.env)
+            if key.startswith("level_")
+        ]
 
     @api.onchange("mode")
     def _onchange_mode(self):
