@@ -139,10 +139,11 @@ def server(replica):
         deadline = time.monotonic() + 120
         while True:
             try:
-                if requests.get(f"{base}/web/login", timeout=5).status_code == 200:
-                    break
+                ready = requests.get(f"{base}/web/login", timeout=5).ok
             except requests.RequestException:
-                pass
+                ready = False  # not listening yet
+            if ready:
+                break
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"Odoo did not start with the replica: {logfile}")
             time.sleep(1)
