@@ -1,5 +1,6 @@
 from . import bti_access_policy
 from . import bti_protected_mixin
+from . import bti_access_source
 from . import bti_info_category
 from . import bti_service
 from . import bti_level

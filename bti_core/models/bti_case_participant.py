@@ -16,7 +16,7 @@ class BtiCaseParticipant(models.Model):
 
     _name = "bti.case.participant"
     _description = "BTI Case Participant"
-    _inherit = ["bti.protected.mixin"]
+    _inherit = ["bti.protected.mixin", "bti.access.source"]
     _bti_no_copy = True
     _order = "case_id, is_owner desc, id"
     _rec_name = "service_id"

@@ -57,7 +57,12 @@ class BtiConsent(models.Model):
 
     _name = "bti.consent"
     _description = "BTI Consent"
-    _inherit = ["bti.mail.thread", "bti.protected.mixin", "bti.access.logged"]
+    _inherit = [
+        "bti.mail.thread",
+        "bti.protected.mixin",
+        "bti.access.logged",
+        "bti.access.source",
+    ]
     _bti_no_copy = True
     # What decides access and the expiry job read (bti.access.logged): who is
     # covered, from when to when. The terms and who gave them are content.

@@ -51,6 +51,34 @@ class TestConsentDates(BtiCommon):
             self.env["bti.consent"]._cron_expire()
             self.assertEqual(self.case.consent_ids.state, "expired")
 
+    def test_access_ends_at_midnight_within_one_transaction(self):
+        """The policy remembers a request's access (bti.access.policy
+        owned_case_ids): never past the day it was asked on."""
+        self._give_consent(self.case, self.school, valid_until=self.today)
+        self._add_participant(self.case, self.school, self.school_teacher)
+        as_teacher = self.case.with_user(self.school_teacher)
+        self.assertTrue(as_teacher.has_access("read"))
+        with freeze_time(noon_utc(self.today + datetime.timedelta(days=1))):
+            self.assertFalse(as_teacher.has_access("read"), "the memo of yesterday")
+
+    def test_access_granted_in_a_rolled_back_savepoint_is_gone(self):
+        """What a savepoint granted and then rolled back leaves no access
+        behind in the policy's memory of the transaction."""
+        self._give_consent(self.case, self.school)
+        as_teacher = self.case.with_user(self.school_teacher)
+        self.assertFalse(as_teacher.has_access("read"))
+
+        class Rollback(Exception):
+            pass
+
+        with self.assertRaises(Rollback), self.env.cr.savepoint():
+            self._add_participant(self.case, self.school, self.school_teacher)
+            self.assertTrue(as_teacher.has_access("read"))
+            raise Rollback
+        self.assertFalse(as_teacher.has_access("read"), "the memo of the savepoint")
+        with self.assertRaises(AccessError):
+            as_teacher.read(["name"])
+
     def test_reminder_before_a_consent_ends(self):
         self.env["ir.config_parameter"].set_param("bti_core.consent_reminder_days", 30)
         soon = self._give_consent(
