@@ -245,6 +245,16 @@ class BtiAccessLog(models.Model):
         known = self._bti_request_state().cases
         missing = [rid for rid in ids if (model, rid) not in known]
         if missing:
+            # The fetch being logged has mostly put case_id in the cache
+            # (the case of a record does not change, see below).
+            records = self.env[model].browse(missing)
+            field = records._fields["case_id"]
+            cache = self.env.cache
+            for record in records:
+                if cache.contains(record, field):
+                    known[model, record.id] = cache.get(record, field)
+            missing = [rid for rid in missing if (model, rid) not in known]
+        if missing:
             # Plain SQL: reading case_id through the ORM would fetch, and log,
             # again. The case of a record does not change (see the models).
             rows = self.env.execute_query(

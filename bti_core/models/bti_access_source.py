@@ -2,9 +2,10 @@ from odoo import models
 
 
 class BtiAccessSource(models.AbstractModel):
-    """A model whose records decide which cases a service reaches
-    (participations and consents): any change of them drops the policy's
-    memo of the transaction (``bti.access.policy.owned_case_ids``)."""
+    """A model whose records decide which cases a service reaches and whose
+    persons its members see (participations, consents, guardians): any
+    change of them drops the policy's memo of the transaction
+    (``bti.access.policy.owned_case_ids``)."""
 
     _name = "bti.access.source"
     _description = "BTI Access Source"

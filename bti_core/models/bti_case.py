@@ -314,15 +314,16 @@ class BtiCase(models.Model):
     @api.depends_context("uid")
     @api.depends("participant_ids.access_granted", "participant_ids.service_id")
     def _compute_is_accessible(self):
-        ids = [case_id for case_id in self.ids if isinstance(case_id, int)]
-        policy_domain = self.env["bti.access.policy"]._case_domain()
-        domain = expression.AND([[("id", "in", ids)], policy_domain])
-        # sudo: the policy domain is applied explicitly, not through the rules.
-        accessible_sudo = (
-            self.sudo().with_context(active_test=False).search(domain) if ids else ()
-        )
+        policy = self.env["bti.access.policy"]
+        accessible_sudo = policy._matching(self, policy._case_domain())
         for case in self:
             case.is_accessible = case in accessible_sudo
+
+    def modified(self, fnames, create=False, before=False):
+        # The child of a case is among the persons its readers see.
+        if create or "subject_partner_id" in fnames:
+            self.env["bti.access.policy"]._forget_granted()
+        return super().modified(fnames, create=create, before=before)
 
     @api.model
     def _search_is_accessible(self, operator, value):

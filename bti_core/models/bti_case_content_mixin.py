@@ -87,14 +87,8 @@ class BtiCaseContentMixin(models.AbstractModel):
         "info_category_id",
     )
     def _compute_is_readable(self):
-        ids = [rid for rid in self.ids if isinstance(rid, int)]
-        policy_domain = self.env["bti.access.policy"]._content_domain(self)
-        domain = expression.AND([[("id", "in", ids)], policy_domain])
-        # sudo: the policy domain is applied explicitly, not through the rules;
-        # one indexed query instead of evaluating the domain in Python.
-        readable_sudo = (
-            self.sudo().with_context(active_test=False).search(domain) if ids else ()
-        )
+        policy = self.env["bti.access.policy"]
+        readable_sudo = policy._matching(self, policy._content_domain(self))
         for record in self:
             record.is_readable = record in readable_sudo
 

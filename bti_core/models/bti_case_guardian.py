@@ -18,7 +18,7 @@ class BtiCaseGuardian(models.Model):
 
     _name = "bti.case.guardian"
     _description = "BTI Case Guardian"
-    _inherit = ["bti.protected.mixin", "bti.access.logged"]
+    _inherit = ["bti.protected.mixin", "bti.access.logged", "bti.access.source"]
     _bti_no_copy = True
     _order = "case_id, parental_responsibility desc, id"
     # Who may add, change or remove a guardian is the action table's

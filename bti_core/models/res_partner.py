@@ -84,13 +84,7 @@ class ResPartner(models.Model):
         "bti_subject_case_ids.is_accessible", "bti_guardian_ids.case_id.is_accessible"
     )
     def _compute_bti_is_accessible(self):
-        accessible = set()
-        ids = [pid for pid in self.ids if isinstance(pid, int)]
-        policy = self.env["bti.access.policy"]
-        case_ids = policy._case_ids() if ids else None
-        if case_ids is not None:
-            query = policy._partners_of_cases(case_ids, ids)
-            accessible = {row[0] for row in self.env.execute_query(query)}
+        accessible = self.env["bti.access.policy"]._partner_ids() or set()
         for partner in self:
             partner.bti_is_accessible = partner.id in accessible
 
