@@ -36,9 +36,12 @@ import time
 
 import _common
 
-READ_TARGET_MS = 100.0  # p95 of the member's lists
-WRITE_TARGET_MS = 150.0  # p95 of the member's log entry
-RATIO_TARGET = 2.0
+# The targets of issue 12: p95 of every read of the member at most 25 ms and
+# of writing an entry 50 ms; the member's median at most 1.5x the superuser's
+# for the case form and the log page (the cost of the record rules).
+READ_TARGET_MS = 25.0
+WRITE_TARGET_MS = 50.0
+RATIO_TARGET = 1.5
 # The list of a case's log (the action of the case's "Stafettlogg" button opens
 # the default list view): used while bti.log.entry has no list view of its own.
 LOG_LIST_SPEC = {
@@ -374,10 +377,13 @@ class Op:
     """One timed operation in ``env``: ``fn`` is timed; ``setup`` (its result is
     passed to ``teardown``) and ``teardown`` run around it, untimed."""
 
-    def __init__(self, env, fn, target_ms=None, setup=None, teardown=None):
+    def __init__(
+        self, env, fn, target_ms=READ_TARGET_MS, setup=None, teardown=None, ratio=False
+    ):
         self.env = env
         self.fn = fn
         self.target_ms = target_ms
+        self.ratio = ratio  # whether RATIO_TARGET applies
         self.setup = setup
         self.teardown = teardown
 
@@ -739,7 +745,9 @@ class Scenario:
                 READ_TARGET_MS,
             ),
             "form: open one case": Op(
-                env, lambda: model.browse(self.case.id).web_read(self.form_spec)
+                env,
+                lambda: model.browse(self.case.id).web_read(self.form_spec),
+                ratio=True,
             ),
         }
         if self.panel_fields:
@@ -764,7 +772,7 @@ class Scenario:
                     order=self.log_order,
                     count_limit=10001,
                 ),
-                READ_TARGET_MS,
+                ratio=True,
             )
             ops["write: publish a log entry"] = self._write_op(self.envs[who])
         if self.scale:
@@ -926,8 +934,10 @@ def print_table(results, ops):
         s_med, s_p95 = _stats(results["superuser", label].times)
         ratio = m_med / s_med if s_med else float("inf")
         ratio0 = n_med / s_med if s_med else float("inf")
-        ok = ratio <= RATIO_TARGET
-        checks = [f"ratio{'<=' if ok else '>'}{RATIO_TARGET:g}"]
+        ok, checks = True, []
+        if op.ratio:
+            ok = ratio <= RATIO_TARGET
+            checks.append(f"ratio{'<=' if ok else '>'}{RATIO_TARGET:g}")
         if op.target_ms:
             p95_ok = m_p95 < op.target_ms
             checks.insert(0, f"p95{'<' if p95_ok else '>='}{op.target_ms:g}ms")
