@@ -188,10 +188,17 @@ class BtiProtectedMixin(models.AbstractModel):
         field = self._fields.get(name)
         if field and field.type in ("one2many", "many2many"):
             commands = value or []
+            if not isinstance(commands, (list, tuple)):
+                return False
+            # Malformed commands (a client's, e.g. ``[]`` or ``[6]``) are no
+            # default: the field is refused as set, never an IndexError.
             return all(
                 isinstance(command, (list, tuple))
-                and command[0] in (5, 6)
-                and not (command[2] if command[0] == 6 else None)
+                and command
+                and (
+                    command[0] == 5
+                    or (command[0] == 6 and len(command) == 3 and not command[2])
+                )
                 for command in commands
             )
         if name in defaults:
@@ -325,8 +332,13 @@ class BtiProtectedMixin(models.AbstractModel):
             return True
         rows = self._bti_action_rows(action)
         if not rows:
-            # Fail closed: an action nobody listed is nobody's.
-            _logger.error("No row for %s.%s in the action table", self._name, action)
+            # Fail closed: an action nobody listed is nobody's. A mixin holds
+            # no records: a client calling it directly (over RPC) is refused
+            # without an error in the log, which is for a real model's gap.
+            if not self._abstract:
+                _logger.error(
+                    "No row for %s.%s in the action table", self._name, action
+                )
             raise AccessError(_("This action is not allowed."))
         user = self.env.user
         # sudo: the check reads states and roles, which a user who may not run

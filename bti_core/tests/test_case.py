@@ -403,6 +403,17 @@ class TestCase(BtiCommon):
         as_teacher.write({"wondering": "<p>Often tired in the morning</p>"})
         self.assertIn("tired", case.wondering)
 
+    def test_malformed_commands_on_system_fields_refused(self):
+        """Commands a client forges on a field set by the system are refused as
+        a set field, whatever their shape (bench/fuzz.py found an IndexError
+        for an empty command)."""
+        for value in ([[]], [[6]], [[5], []], [[6, 0]], 5, {"x": 1}):
+            with self.subTest(value=value), self.assertRaises(UserError):
+                self._new_case(baton_ids=value)
+        # The defaults a form sends stay no forgery.
+        case = self._new_case(baton_ids=[Command.clear(), Command.set([])])
+        self.assertFalse(case.baton_ids)
+
     # ------------------------------------------------------------------
     # Who may decide
     # ------------------------------------------------------------------
