@@ -53,20 +53,25 @@ class BtiAccessPolicy(models.AbstractModel):
     # active_test False: reading the memo must not read the cases themselves.
     owned_case_ids = fields.Many2many(
         "bti.case",
+        string="Cases Owned",
         compute="_compute_granted_cases",
         store=False,
         context={"active_test": False},
     )
     joined_case_ids = fields.Many2many(
         "bti.case",
+        string="Cases Joined",
         compute="_compute_granted_cases",
         store=False,
         context={"active_test": False},
     )
-    granted_day = fields.Date(compute="_compute_granted_cases", store=False)
+    granted_day = fields.Date(
+        string="Day Asked", compute="_compute_granted_cases", store=False
+    )
     # The children and guardians of those cases (the partner rule).
     granted_partner_ids = fields.Many2many(
         "res.partner",
+        string="Persons Reached",
         compute="_compute_granted_partners",
         store=False,
         context={"active_test": False},
