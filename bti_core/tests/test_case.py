@@ -414,6 +414,22 @@ class TestCase(BtiCommon):
         case = self._new_case(baton_ids=[Command.clear(), Command.set([])])
         self.assertFalse(case.baton_ids)
 
+    def test_action_on_several_or_no_cases_refused_in_words(self):
+        """An action called on several records or none (JSON-RPC takes a list
+        of ids) is a clear refusal, not Odoo's "Expected singleton"
+        ValueError (bench/fuzz.py found it in every action of every model)."""
+        first, second = self._new_case(), self._new_case()
+        cases = (first | second).with_user(self.kg_teacher)
+        for records in (cases, cases.browse()):
+            with (
+                self.subTest(count=len(records)),
+                self.assertRaises(UserError) as caught,
+            ):
+                records.action_view_access_log()
+            self.assertNotIsInstance(caught.exception, ValueError)
+            self.assertIn("one record at a time", str(caught.exception))
+        self.assertEqual(first.ensure_one(), first)
+
     # ------------------------------------------------------------------
     # Who may decide
     # ------------------------------------------------------------------
