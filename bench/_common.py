@@ -61,16 +61,20 @@ def odoo_conf():
     return next((path for path in candidates if path.is_file()), None)
 
 
-def add_common_arguments(parser):
-    parser.add_argument(
-        "--db", default=DEFAULT_DB, help="database name (default %(default)s)"
-    )
+def add_addons_path_argument(parser):
     parser.add_argument(
         "--addons-path",
         default=None,
         help="Odoo addons path (default: the one of .cache/odoo.conf written by "
         "setup/, else Odoo's addons and this repository)",
     )
+
+
+def add_common_arguments(parser):
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, help="database name (default %(default)s)"
+    )
+    add_addons_path_argument(parser)
     parser.add_argument(
         "--log-level", default="warn", help="Odoo log level (default %(default)s)"
     )

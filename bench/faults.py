@@ -84,7 +84,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import socket
@@ -95,6 +94,7 @@ import time
 from pathlib import Path
 
 import _common
+import _server
 
 PG_VERSION = "15"
 DB = "bti_faults"
@@ -106,14 +106,6 @@ MARKER_RE = MARK + r"-[0-9a-f]+-[a-z]+-w[0-9]+-[0-9]+"
 FAULTS = ("restart", "crash", "kill")
 CACHE = _common.REPO_ROOT / ".cache" / "faults"
 SESSION_EXPIRED = "odoo.http.SessionExpiredException"
-# setup/run --workers N
-PREFORK_LIMITS = [
-    f"--limit-memory-soft={640 * 1024 * 1024}",
-    f"--limit-memory-hard={768 * 1024 * 1024}",
-    "--limit-time-cpu=60",
-    "--limit-time-real=120",
-    "--limit-request=8192",
-]
 
 
 class Interrupted(Exception):
@@ -168,11 +160,7 @@ def parse_args():
         help="database of the main cluster to start from (default: the newest "
         "bti_tmpl_*; none: an empty database)",
     )
-    parser.add_argument(
-        "--addons-path",
-        default=None,
-        help="Odoo addons path (default: Odoo's addons and this repository)",
-    )
+    _common.add_addons_path_argument(parser)
     parser.add_argument("--seed", type=int, default=42, help="random seed")
     args = parser.parse_args()
     args.faults = [f.strip() for f in args.faults.split(",") if f.strip()]
@@ -200,17 +188,6 @@ def run(cmd, **kwargs):
             f"{(result.stdout or '')[-2000:]}{(result.stderr or '')[-2000:]}"
         )
     return result
-
-
-def free_port(exclude=()):
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in exclude and not os.path.exists(
-            f"/var/run/postgresql/.s.PGSQL.{port}"
-        ):
-            return port
 
 
 # ----------------------------------------------------------------------
@@ -324,22 +301,15 @@ def cache_key(args, template):
 def write_conf(args, cluster, rundir, data_dir):
     """setup/'s config without its database, with this checkout's addons, the
     run's data directory and the private cluster."""
-    parser = configparser.ConfigParser(interpolation=None)
-    source = _common.odoo_conf()
-    if source:
-        parser.read(source)
-    if not parser.has_section("options"):
-        parser.add_section("options")
-    options = parser["options"]
-    for key in ("db_name", "db_user", "db_password", "dbfilter", "logfile"):
-        options.pop(key, None)
-    options["addons_path"] = args.addons_path
-    options["data_dir"] = str(data_dir)
-    options["db_host"] = "127.0.0.1"
-    options["db_port"] = str(cluster.port)
     conf = rundir / "odoo.conf"
-    with conf.open("w") as handle:
-        parser.write(handle)
+    _server.write_conf(
+        conf,
+        args.addons_path,
+        data_dir,
+        drop=("db_name", "db_user", "db_password", "dbfilter", "logfile"),
+        db_host="127.0.0.1",
+        db_port=cluster.port,
+    )
     return conf
 
 
@@ -585,35 +555,6 @@ def entry_vals(case_id, marker):
 # ----------------------------------------------------------------------
 # The server
 # ----------------------------------------------------------------------
-def start_server(args, conf, rundir, http_port, gevent_port):
-    cmd = [
-        sys.executable,
-        str(_common.odoo_src() / "odoo-bin"),
-        "-c",
-        str(conf),
-        "-d",
-        DB,
-        f"--db-filter=^{DB}$",
-        "--no-database-list",
-        "--http-interface=127.0.0.1",
-        f"--http-port={http_port}",
-        f"--gevent-port={gevent_port}",
-        f"--workers={args.workers}",
-        "--max-cron-threads=0",
-        *PREFORK_LIMITS,
-        f"--logfile={rundir / 'odoo.log'}",
-        "--log-level=info",
-    ]
-    with (rundir / "server.out").open("w") as out:
-        return subprocess.Popen(
-            cmd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-
 def http_workers(master):
     """The prefork HTTP workers: children of the master that are not the
     gevent (bus) process."""
@@ -634,56 +575,10 @@ def http_workers(master):
     return sorted(pids)
 
 
-def wait_for_server(args, server, base, timeout=600):
-    import requests  # noqa: PLC0415
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {server.returncode})")
-        try:
-            answer = requests.get(f"{base}/web/login", timeout=30)
-            if answer.status_code == 200 and len(http_workers(server)) == args.workers:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"the server did not answer /web/login in {timeout} s")
-
-
-def stop_server(server):
-    """Stop the server this script started (its process group: the master,
-    its workers and the gevent process)."""
-    if server.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    # workers that outlive the master
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(server.pid, signal.SIGKILL)
-
-
 def tracebacks(logfile, since=0, limit=3):
     """The last ``limit`` error records of the server's log after byte
     ``since``."""
-    records, current = [], None
-    if not logfile.exists():
-        return records
-    with logfile.open(errors="replace") as handle:
-        handle.seek(since)
-        text = handle.read()
-    for line in text.splitlines():
-        if re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ", line):
-            current = [line] if (" ERROR " in line or " CRITICAL " in line) else None
-            if current:
-                records.append(current)
-        elif current is not None:
-            current.append(line)
+    records = _server.error_records(logfile, since)
     return ["\n".join(record[:1] + record[-3:]) for record in records[-limit:]]
 
 
@@ -1541,7 +1436,7 @@ def main():
     rundir.mkdir(parents=True)
     data_dir = rundir / "data"
     rng = random.Random(args.seed)
-    port = args.port or free_port()
+    port = args.port or _server.free_port()
     cluster = Cluster(f"bti_faults_{os.getpid()}", port)
     server = None
     report = {"machine_start": machine(), "args": vars(args), "phases": []}
@@ -1564,12 +1459,28 @@ def main():
             baseline = max_ids(cur)
         with contextlib.closing(cluster.connect()) as conn:
             orphans_before = orphans(conn)
-        http_port = free_port(exclude={port})
-        gevent_port = free_port(exclude={port, http_port})
+        http_port = _server.free_port(exclude={port})
+        gevent_port = _server.free_port(exclude={port, http_port})
         base = f"http://127.0.0.1:{http_port}"
         log(f"Odoo prefork ({args.workers} workers) on {base}, log {rundir}/odoo.log")
-        server = start_server(args, conf, rundir, http_port, gevent_port)
-        wait_for_server(args, server, base)
+        server = _server.start(
+            _server.odoo_command(
+                conf,
+                DB,
+                http_port,
+                rundir / "odoo.log",
+                workers=args.workers,
+                extra=[f"--gevent-port={gevent_port}", *_server.PREFORK_LIMITS],
+            ),
+            rundir / "server.out",
+        )
+        _server.wait_for(
+            server,
+            base,
+            600,
+            ready=lambda: len(http_workers(server)) == args.workers,
+            error=RuntimeError,
+        )
         log(f"  master {server.pid}, workers {http_workers(server)}")
         ctx = {
             "cluster": cluster,
@@ -1599,8 +1510,7 @@ def main():
         log(f"ERROR: {exc}")
         status = 2
     finally:
-        if server is not None:
-            stop_server(server)
+        _server.stop(server)
         if args.keep_cluster and cluster.created:
             log(
                 f"cluster kept: {PG_VERSION}/{cluster.name} port {port} "

@@ -103,7 +103,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -115,6 +114,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import _common
+import _server
 
 # ----------------------------------------------------------------------
 # What is called, by whom
@@ -411,12 +411,7 @@ def parse_args():
     parser.add_argument(
         "--no-http", action="store_true", help="leave out the HTTP routes"
     )
-    parser.add_argument(
-        "--addons-path",
-        default=None,
-        help="Odoo addons path (default: the one of .cache/odoo.conf written by "
-        "setup/, else Odoo's addons and this repository)",
-    )
+    _common.add_addons_path_argument(parser)
     parser.add_argument(
         "--log-level", default="warn", help="log level of this process's Odoo"
     )
@@ -444,22 +439,6 @@ def psql_databases():
     return {line.split("|", 1)[0] for line in out.splitlines() if "|" in line}
 
 
-def source_conf():
-    parser = configparser.ConfigParser(interpolation=None)
-    path = _common.odoo_conf()
-    if path:
-        parser.read(path)
-    if not parser.has_section("options"):
-        parser.add_section("options")
-    return parser, path
-
-
-def data_dir_of(parser):
-    return parser["options"].get("data_dir") or str(
-        Path.home() / ".local" / "share" / "Odoo"
-    )
-
-
 def make_database(args, data_dir):
     """The demo database: the template of setup/test (its filestore copied)
     when there is one, then the BTI addons with demo data."""
@@ -478,7 +457,9 @@ def make_database(args, data_dir):
             if conf and conf.is_file():
                 parser = configparser.ConfigParser(interpolation=None)
                 parser.read(conf)
-                candidates.append(Path(data_dir_of(parser)) / "filestore" / template)
+                candidates.append(
+                    Path(_server.data_dir_of(parser)) / "filestore" / template
+                )
         target = Path(data_dir) / "filestore" / args.db
         for candidate in candidates:
             if candidate.is_dir() and not target.exists():
@@ -486,12 +467,7 @@ def make_database(args, data_dir):
                 break
     print(f"  installing {BTI_ADDONS} with demo data (template {template})...")
     conf = args.workdir / "install.conf"
-    parser, _path = source_conf()
-    parser["options"]["addons_path"] = args.addons_path
-    parser["options"]["data_dir"] = data_dir
-    parser["options"].pop("db_name", None)
-    with conf.open("w") as handle:
-        parser.write(handle)
+    _server.write_conf(conf, args.addons_path, data_dir)
     log = args.workdir / "install.log"
     with log.open("w") as out:
         result = subprocess.run(
@@ -830,74 +806,6 @@ class Fingerprint:
 # ----------------------------------------------------------------------
 # The server and its log
 # ----------------------------------------------------------------------
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(args, data_dir, port):
-    parser, source = source_conf()
-    parser["options"]["addons_path"] = args.addons_path
-    parser["options"]["data_dir"] = data_dir
-    parser["options"].pop("db_name", None)
-    conf = args.workdir / "odoo.conf"
-    with conf.open("w") as handle:
-        parser.write(handle)
-    cmd = [
-        sys.executable,
-        str(_common.odoo_src() / "odoo-bin"),
-        "-c",
-        str(conf),
-        "-d",
-        args.db,
-        f"--db-filter=^{re.escape(args.db)}$",
-        "--no-database-list",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        "--workers=0",
-        "--max-cron-threads=0",
-        f"--logfile={args.logfile}",
-        "--log-level=info",
-    ]
-    with (args.workdir / "server.out").open("w") as out:
-        server = subprocess.Popen(
-            cmd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return server, source
-
-
-def wait_for_server(server, base, timeout, logfile):
-    import requests  # noqa: PLC0415
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server stopped (exit {server.returncode}): see {logfile}")
-        try:
-            if requests.get(f"{base}/web/login", timeout=30).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    sys.exit(f"the server did not answer /web/login in {timeout} s: see {logfile}")
-
-
-def stop_server(server):
-    """Stop the server this script started (by its process id)."""
-    if server is not None and server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 class LogWatcher:
     """The ERROR/CRITICAL records the server logged since the last look."""
 
@@ -2269,8 +2177,7 @@ def main():
     args.addons_path = args.addons_path or _common.default_addons_path()
     args.workdir = Path(tempfile.mkdtemp(prefix="bti-fuzz-"))
     args.logfile = args.workdir / "odoo.log"
-    parser, _source = source_conf()
-    data_dir = data_dir_of(parser)
+    data_dir = _server.data_dir_of(_server.setup_conf()[0])
     made = False
     if args.db is None:
         args.db = f"bti_fuzz_{datetime.datetime.now():%Y%m%d_%H%M%S}"
@@ -2302,12 +2209,17 @@ def main():
 
         warnings.filterwarnings("ignore", category=HypothesisWarning)
 
-        port = free_port()
+        port = _server.free_port()
         base = f"http://127.0.0.1:{port}"
-        server, source = start_server(args, data_dir, port)
+        conf = args.workdir / "odoo.conf"
+        source = _server.write_conf(conf, args.addons_path, data_dir)
+        server = _server.start(
+            _server.odoo_command(conf, args.db, port, args.logfile),
+            args.workdir / "server.out",
+        )
         print(f"Server: {base} (config from {source or 'nothing'}), log {args.logfile}")
         started = time.monotonic()
-        wait_for_server(server, base, args.startup_timeout, args.logfile)
+        _server.wait_for(server, base, args.startup_timeout, args.logfile)
         print(f"  answers after {time.monotonic() - started:.0f} s")
         client = Client(base, args.db, inv, odoo)
         for role in [*args.roles, "anonymous", CONTROL_LOGIN]:
@@ -2332,7 +2244,7 @@ def main():
         seconds = time.monotonic() - started
         return report(fuzzer, args, seconds)
     finally:
-        stop_server(server)
+        _server.stop(server)
         if fingerprint:
             fingerprint.close()
         if made and not args.keep:

@@ -22,18 +22,16 @@ The server is stopped at the end, whatever happens.
 """
 
 import argparse
-import configparser
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import _common
+import _server
 
 MARKER = "o_bti_portal"
 FAMILY_LOGINS = "family%"
@@ -131,86 +129,6 @@ def find_families(args):
     if not families:
         sys.exit(f"no family login in {args.db}: run generate.py --families-only")
     return families, data_dir
-
-
-# ----------------------------------------------------------------------
-# The server
-# ----------------------------------------------------------------------
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def write_conf(args, workdir, data_dir):
-    """setup/'s config (if any) with this checkout's addons path and the data
-    directory of the generated database."""
-    parser = configparser.ConfigParser(interpolation=None)
-    source = _common.odoo_conf()
-    if source:
-        parser.read(source)
-    if not parser.has_section("options"):
-        parser.add_section("options")
-    parser["options"]["addons_path"] = args.addons_path
-    parser["options"]["data_dir"] = data_dir
-    conf = workdir / "odoo.conf"
-    with conf.open("w") as handle:
-        parser.write(handle)
-    return conf, source
-
-
-def start_server(args, conf, port, logfile, workdir):
-    cmd = [
-        sys.executable,
-        str(_common.odoo_src() / "odoo-bin"),
-        "-c",
-        str(conf),
-        "-d",
-        args.db,
-        f"--db-filter=^{re.escape(args.db)}$",
-        "--no-database-list",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        "--workers=0",
-        "--max-cron-threads=0",
-        f"--logfile={logfile}",
-        "--log-level=info",
-    ]
-    with (workdir / "server.out").open("w") as out:
-        return subprocess.Popen(
-            cmd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-
-def wait_for_server(server, base, timeout, logfile):
-    import requests  # noqa: PLC0415
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server stopped (exit {server.returncode}): see {logfile}")
-        try:
-            if requests.get(f"{base}/web/login", timeout=30).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    sys.exit(f"the server did not answer /web/login in {timeout} s: see {logfile}")
-
-
-def stop_server(server):
-    """Stop the server this script started (by its process id)."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # ----------------------------------------------------------------------
@@ -312,14 +230,7 @@ def server_figures(logfile, warmup):
 
 def tracebacks(logfile, limit=2):
     """The last ``limit`` error records of the server's log."""
-    records, current = [], None
-    for line in Path(logfile).read_text(errors="replace").splitlines():
-        if re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ", line):
-            current = [line] if (" ERROR " in line or " CRITICAL " in line) else None
-            if current:
-                records.append(current)
-        elif current is not None:
-            current.append(line)
+    records = _server.error_records(logfile)
     return ["\n".join(record) for record in records[-limit:]]
 
 
@@ -382,8 +293,11 @@ def main():
     )
     workdir = Path(tempfile.mkdtemp(prefix="bti-portal-bench-"))
     logfile = workdir / "odoo.log"
-    conf, source = write_conf(args, workdir, data_dir)
-    port = free_port()
+    conf = workdir / "odoo.conf"
+    # setup/'s config (if any) with this checkout's addons path and the data
+    # directory of the generated database.
+    source = _server.write_conf(conf, args.addons_path, data_dir, drop=())
+    port = _server.free_port()
     base = f"http://127.0.0.1:{port}"
     print(
         f"Server: {base}, config {conf} (from {source or 'nothing'}), data "
@@ -393,10 +307,12 @@ def main():
     times = {kind: [] for kind in PAGES}
     shown = {kind: [] for kind in PAGES}
     problems = []
-    server = start_server(args, conf, port, logfile, workdir)
+    server = _server.start(
+        _server.odoo_command(conf, args.db, port, logfile), workdir / "server.out"
+    )
     started = time.monotonic()
     try:
-        wait_for_server(server, base, args.startup_timeout, logfile)
+        _server.wait_for(server, base, args.startup_timeout, logfile)
         print(f"  answers after {time.monotonic() - started:.0f} s")
         started = time.monotonic()
         sessions = {f["login"]: log_in(base, f["login"]) for f in everyone}
@@ -424,7 +340,7 @@ def main():
                     shown[kind].append(entries)
         requests_made = (args.warmup + args.runs) * len(PAGES)
     finally:
-        stop_server(server)
+        _server.stop(server)
     rows = access_log_rows(args.db, [f["uid"] for f in everyone]) - rows_before
     figures = server_figures(logfile, args.warmup)
     print_table(times, shown, figures, largest)

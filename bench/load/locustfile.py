@@ -176,6 +176,45 @@ class StaffUser(FastHttpUser):
             check,
         )
 
+    def _search_read(self, name, model, spec, domain, context=None):
+        """A list view's first page (80 records, as the web client asks)."""
+        kwargs = {
+            "specification": spec["fields"],
+            "domain": domain,
+            "offset": 0,
+            "limit": 80,
+            "order": spec["order"],
+            "count_limit": 10001,
+        }
+        if context is not None:
+            kwargs["context"] = context
+        return self._call(name, model, "web_search_read", [], kwargs, check=self._page)
+
+    def _read_one(self, name, model, ids_key, spec_key):
+        """A form: one record of ``self.me[ids_key]`` read with the fields of
+        the plan's spec ``spec_key``."""
+        record_id = random.choice(self.me[ids_key])
+        self._call(
+            name,
+            model,
+            "web_read",
+            [[record_id]],
+            {"specification": PLAN["specs"][spec_key]["fields"]},
+            check=self._one(record_id),
+        )
+
+    def _case_list(self, name, model, cases_key, spec_key):
+        """A list in a case's tab: the records of a case of
+        ``self.me[cases_key]``, as the plan's spec ``spec_key`` lists them."""
+        case_id = random.choice(self.me[cases_key])
+        self._search_read(
+            name,
+            model,
+            PLAN["specs"][spec_key],
+            [["case_id", "=", case_id]],
+            {"default_case_id": case_id},
+        )
+
     @staticmethod
     def _page(result):
         if not isinstance(result, dict) or "records" not in result:
@@ -196,54 +235,15 @@ class StaffUser(FastHttpUser):
     @task(4)
     def case_list(self):
         spec = PLAN["specs"]["case_list"]
-        self._call(
-            ops.CASE_LIST,
-            "bti.case",
-            "web_search_read",
-            [],
-            {
-                "specification": spec["fields"],
-                "domain": spec["domain"],
-                "offset": 0,
-                "limit": 80,
-                "order": spec["order"],
-                "count_limit": 10001,
-            },
-            check=self._page,
-        )
+        self._search_read(ops.CASE_LIST, "bti.case", spec, spec["domain"])
 
     @task(4)
     def case_form(self):
-        case_id = random.choice(self.me["form_cases"])
-        self._call(
-            ops.CASE_FORM,
-            "bti.case",
-            "web_read",
-            [[case_id]],
-            {"specification": PLAN["specs"]["case_form"]["fields"]},
-            check=self._one(case_id),
-        )
+        self._read_one(ops.CASE_FORM, "bti.case", "form_cases", "case_form")
 
     @task(3)
     def log_page(self):
-        case_id = random.choice(self.me["log_cases"])
-        spec = PLAN["specs"]["log_list"]
-        self._call(
-            ops.LOG_PAGE,
-            "bti.log.entry",
-            "web_search_read",
-            [],
-            {
-                "specification": spec["fields"],
-                "domain": [["case_id", "=", case_id]],
-                "offset": 0,
-                "limit": 80,
-                "order": spec["order"],
-                "count_limit": 10001,
-                "context": {"default_case_id": case_id},
-            },
-            check=self._page,
-        )
+        self._case_list(ops.LOG_PAGE, "bti.log.entry", "log_cases", "log_list")
 
     @task(1)
     def write_and_publish(self):
@@ -290,36 +290,13 @@ class StaffUser(FastHttpUser):
     def concern_scale(self):
         if not self.me["scales"]:
             return
-        scale_id = random.choice(self.me["scales"])
-        self._call(
-            ops.CONCERN_SCALE,
-            "bti.tool.concern_scale",
-            "web_read",
-            [[scale_id]],
-            {"specification": PLAN["specs"]["scale_form"]["fields"]},
-            check=self._one(scale_id),
+        self._read_one(
+            ops.CONCERN_SCALE, "bti.tool.concern_scale", "scales", "scale_form"
         )
 
     @task(1)
     def meetings(self):
-        case_id = random.choice(self.me["meeting_cases"])
-        spec = PLAN["specs"]["meeting_list"]
-        self._call(
-            ops.MEETINGS,
-            "bti.meeting",
-            "web_search_read",
-            [],
-            {
-                "specification": spec["fields"],
-                "domain": [["case_id", "=", case_id]],
-                "offset": 0,
-                "limit": 80,
-                "order": spec["order"],
-                "count_limit": 10001,
-                "context": {"default_case_id": case_id},
-            },
-            check=self._page,
-        )
+        self._case_list(ops.MEETINGS, "bti.meeting", "meeting_cases", "meeting_list")
 
 
 class FamilyUser(FastHttpUser):
@@ -348,21 +325,28 @@ class FamilyUser(FastHttpUser):
             if page.status_code != 200 or not token:
                 page.failure(f"no login form: {_http_error(page)}")
                 return False
-        with self.client.post(
+        return self._post_form(
             "/web/login",
-            data={
+            {
                 "login": self.me["login"],
                 "password": self.me["login"],
                 "csrf_token": token.group(1),
                 "redirect": "/my/bti",
             },
-            name=ops.FAMILY_LOGIN,
-            allow_redirects=False,
-            catch_response=True,
+            ops.FAMILY_LOGIN,
+            "/my/bti",
+            lambda answer: f"not logged in: {_http_error(answer)}",
+        )
+
+    def _post_form(self, url, data, name, expect, failure):
+        """POST a form that answers with a redirect to a URL holding
+        ``expect``; else the request fails with ``failure(answer)``."""
+        with self.client.post(
+            url, data=data, name=name, allow_redirects=False, catch_response=True
         ) as answer:
             location = answer.headers.get("Location") or ""
-            if answer.status_code not in (302, 303) or "/my/bti" not in location:
-                answer.failure(f"not logged in: {_http_error(answer)}")
+            if answer.status_code not in (302, 303) or expect not in location:
+                answer.failure(failure(answer))
                 return False
             return True
 
@@ -397,16 +381,13 @@ class FamilyUser(FastHttpUser):
         token = CSRF.search(text or "")
         if not token:
             return
-        with self.client.post(
+        self._post_form(
             f"/my/bti/{case_id}/log/write",
-            data={"csrf_token": token.group(1), "text": CONTRIBUTION},
-            name=ops.FAMILY_CONTRIBUTION,
-            allow_redirects=False,
-            catch_response=True,
-        ) as answer:
-            location = answer.headers.get("Location") or ""
-            if answer.status_code not in (302, 303) or "sent=1" not in location:
-                answer.failure(f"not sent ({answer.status_code})")
+            {"csrf_token": token.group(1), "text": CONTRIBUTION},
+            ops.FAMILY_CONTRIBUTION,
+            "sent=1",
+            lambda answer: f"not sent ({answer.status_code})",
+        )
 
 
 # ----------------------------------------------------------------------

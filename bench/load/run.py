@@ -41,7 +41,6 @@
 """
 
 import argparse
-import configparser
 import contextlib
 import hashlib
 import json
@@ -50,13 +49,11 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +62,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(HERE))
 
 import _common  # noqa: E402 (bench/'s helpers)
+import _server  # noqa: E402 (bench/'s helpers)
 import ops  # noqa: E402 (the operations, shared with the locustfile)
 
 REQUIREMENTS = HERE / "requirements.txt"
@@ -73,14 +71,6 @@ VENV = _common.REPO_ROOT / ".cache" / "locust-venv"
 STAFF_PASSWORD = "bti-load-test"
 FAMILY_LOGINS = "family%"
 SCALE_MODEL = "bti.tool.concern_scale"
-# setup/run --workers: the production limits.
-PREFORK_LIMITS = [
-    f"--limit-memory-soft={640 * 1024 * 1024}",
-    f"--limit-memory-hard={768 * 1024 * 1024}",
-    "--limit-time-cpu=60",
-    "--limit-time-real=120",
-    "--limit-request=8192",
-]
 LOGIN_TIMEOUT = 300  # seconds for every locust user to log in
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -587,111 +577,28 @@ def cpu_sample(locust_pid, odoo_pgid, db, logfile):
     }
 
 
-def free_ports():
-    """A free port P on 127.0.0.1 whose P+3 (the gevent port) is free too."""
-    for _ in range(100):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port + 3 > 65535:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 3))
-            except OSError:
-                continue
-        return port
-    sys.exit("no free pair of ports")
-
-
-def start_process(cmd, out, env=None):
-    with out.open("w") as handle:
-        return subprocess.Popen(
-            cmd,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group, stopped as one
-            env=env,
-        )
-
-
-def stop_group(process, timeout=60):
-    """Stop a process started here and its process group."""
-    if process is None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=10)
-
-
-def wait_for_odoo(server, base, timeout, logfile):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"Odoo stopped (exit {server.returncode}): see {logfile}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{base}/web/login", timeout=30) as answer:
-                if answer.status == 200:
-                    return
-        time.sleep(1)
-    sys.exit(f"Odoo did not answer /web/login in {timeout} s: see {logfile}")
-
-
 # ----------------------------------------------------------------------
 # One worker count
 # ----------------------------------------------------------------------
-def write_conf(workdir, addons_path, data_dir):
-    """setup/'s config (if any) with this checkout's addons path and the
-    copy's data directory, without a database name."""
-    parser = configparser.ConfigParser(interpolation=None)
-    source = _common.odoo_conf()
-    if source:
-        parser.read(source)
-    if not parser.has_section("options"):
-        parser.add_section("options")
-    options = parser["options"]
-    options.pop("db_name", None)
-    options["addons_path"] = addons_path
-    options["data_dir"] = str(data_dir)
-    conf = workdir / "odoo.conf"
-    with conf.open("w") as handle:
-        parser.write(handle)
-    return conf
-
-
 def run_workers(args, workers, ctx):
     """Odoo with ``workers`` workers and locust against it; the results."""
     workdir = ctx["workdir"] / f"workers-{workers}"
     workdir.mkdir()
     logfile = workdir / "odoo.log"
-    port = free_ports()
+    # a free port P whose P+3 (the gevent port) is free too
+    port = _server.free_port(
+        check=lambda p: p + 3 <= 65535 and _server.port_is_free(p + 3)
+    )
     base = f"http://127.0.0.1:{port}"
-    odoo_cmd = [
-        ctx["python"],
-        str(_common.odoo_src() / "odoo-bin"),
-        "-c",
-        str(ctx["conf"]),
-        "-d",
+    odoo_cmd = _server.odoo_command(
+        ctx["conf"],
         ctx["db"],
-        f"--db-filter=^{re.escape(ctx['db'])}$",
-        "--no-database-list",
-        f"--workers={workers}",
-        "--max-cron-threads=0",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        f"--gevent-port={port + 3}",
-        *PREFORK_LIMITS,
-        "--log-level=info",
-        f"--logfile={logfile}",
-    ]
+        port,
+        logfile,
+        workers=workers,
+        extra=[f"--gevent-port={port + 3}", *_server.PREFORK_LIMITS],
+        python=ctx["python"],
+    )
     mark, out = workdir / "window.json", workdir / "results.json"
     env = dict(
         os.environ,
@@ -729,11 +636,11 @@ def run_workers(args, workers, ctx):
     server = locust = None
     samples = {}
     try:
-        server = start_process(odoo_cmd, workdir / "odoo.out")
+        server = _server.start(odoo_cmd, workdir / "odoo.out")
         started = time.monotonic()
-        wait_for_odoo(server, base, args.startup_timeout, logfile)
+        _server.wait_for(server, base, args.startup_timeout, logfile, what="Odoo")
         print(f"  answers after {time.monotonic() - started:.0f} s; locust starts")
-        locust = start_process(locust_cmd, workdir / "locust.out", env)
+        locust = _server.start(locust_cmd, workdir / "locust.out", env)
         deadline = time.monotonic() + limit + 60
         while locust.poll() is None and time.monotonic() < deadline:
             if "start" not in samples and mark.exists():
@@ -752,8 +659,8 @@ def run_workers(args, workers, ctx):
         if locust.poll() is None:
             print("  locust did not stop: stopped")
     finally:
-        stop_group(locust)
-        stop_group(server)
+        _server.stop(locust)
+        _server.stop(server)
     if not out.exists() or "end" not in samples:
         tail = (workdir / "locust.out").read_text(errors="replace")[-3000:]
         sys.exit(f"locust wrote no results; its output ends with:\n{tail}")
@@ -828,6 +735,11 @@ def _ordered(entries):
     return sorted(entries, key=lambda e: (rank.get(e["name"], 99), e["name"]))
 
 
+def print_errors(errors, most=10):
+    for error in errors[:most]:
+        print(f"  {error['n']} x {error['method']} {error['name']}: {error['error']}")
+
+
 def print_table(results):
     duration = results["duration"]
     print(
@@ -873,20 +785,14 @@ def print_table(results):
             print(f"  {line}")
     if results["errors"]:
         print(f"{results['failures']} FAILED requests:")
-        for error in results["errors"][:10]:
-            print(
-                f"  {error['n']} x {error['method']} {error['name']}: {error['error']}"
-            )
+        print_errors(results["errors"])
     before = results["before_window"]
     if before:
         print(
             f"{sum(e['n'] for e in before)} FAILED requests before the window "
             "(logins, warm-up):"
         )
-        for error in before[:10]:
-            print(
-                f"  {error['n']} x {error['method']} {error['name']}: {error['error']}"
-            )
+        print_errors(before)
     if results["users"] < results["wanted_users"]:
         print(f"only {results['users']} of {results['wanted_users']} users ran")
     for exception in results["exceptions"][:3]:
@@ -1009,7 +915,10 @@ def main():
         )
         plan = json.loads(plan_path.read_text())
         describe_plan(plan)
-        conf = write_conf(workdir, args.addons_path, data_dir)
+        # setup/'s config (if any) with this checkout's addons path and the
+        # copy's data directory, without a database name
+        conf = workdir / "odoo.conf"
+        _server.write_conf(conf, args.addons_path, data_dir)
         ctx = {
             "workdir": workdir,
             "db": copy,
