@@ -118,13 +118,7 @@ class BtiAccessLog(models.Model):
             # sudo: the reference the row already shows; nothing else of the case.
             raise UserError(_("You may not open case %s.", self.case_id.sudo().name))
         if self.model == "bti.case" or not self.model:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "bti.case",
-                "res_id": case.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-            }
+            return case._bti_form_action()
         return {
             "type": "ir.actions.act_window",
             "name": self.display_name,

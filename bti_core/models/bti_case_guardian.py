@@ -13,6 +13,18 @@ GUARDIAN_FIELDS = frozenset(
 )
 
 
+# How a guardian is related to the child (also the family's choice on a
+# request for a stafettholder, bti_portal). "other" stays last.
+GUARDIAN_RELATIONS = [
+    ("mother", "Mother"),
+    ("father", "Father"),
+    ("parent", "Parent"),
+    ("foster_parent", "Foster parent"),
+    ("guardian", "Appointed guardian"),
+    ("other", "Other"),
+]
+
+
 class BtiCaseGuardian(models.Model):
     """A parent or guardian of the case's subject (foresatt)."""
 
@@ -31,14 +43,7 @@ class BtiCaseGuardian(models.Model):
         "res.partner", string="Person", required=True, ondelete="restrict", index=True
     )
     relation = fields.Selection(
-        [
-            ("mother", "Mother"),
-            ("father", "Father"),
-            ("parent", "Parent"),
-            ("foster_parent", "Foster parent"),
-            ("guardian", "Appointed guardian"),
-            ("other", "Other"),
-        ],
+        GUARDIAN_RELATIONS,
         required=True,
         default="parent",
     )

@@ -6,6 +6,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from odoo.addons.bti_core.models.bti_case_guardian import (
+    GUARDIAN_RELATIONS as CASE_GUARDIAN_RELATIONS,
+)
+
 from .family_text import family_text
 
 # What a family may write: limits that keep a request a request.
@@ -17,17 +21,15 @@ MAX_AGE_YEARS = 25
 PUBLIC_PER_HOUR = 3
 DEFAULT_DEADLINE_DAYS = 14
 
+# The guardian relations of bti_core, and the young person asking for
+# themselves (before "other").
 RELATIONS = [
-    ("mother", "Mother"),
-    ("father", "Father"),
-    ("parent", "Parent"),
-    ("foster_parent", "Foster parent"),
-    ("guardian", "Appointed guardian"),
+    *CASE_GUARDIAN_RELATIONS[:-1],
     ("self", "The young person themselves"),
-    ("other", "Other"),
+    CASE_GUARDIAN_RELATIONS[-1],
 ]
 # The guardian relation a request's relation becomes on a new case.
-GUARDIAN_RELATIONS = {"mother", "father", "parent", "foster_parent", "guardian"}
+GUARDIAN_RELATIONS = {key for key, _label in CASE_GUARDIAN_RELATIONS} - {"other"}
 
 
 class BtiHolderRequest(models.Model):

@@ -61,11 +61,4 @@ class BtiHolderRequestAcceptWizard(models.TransientModel):
         case = self.request_id._bti_accept(
             self.holder_id, case=case, level=self.level, note=self.note
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bti.case",
-            "res_id": case.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return case._bti_form_action()

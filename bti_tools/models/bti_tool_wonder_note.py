@@ -222,14 +222,7 @@ class BtiToolWonderNote(models.Model):
         case = self.case_id
         if self.violence_suspected:
             self._bti_route_to_child_welfare(case)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bti.case",
-            "res_id": case.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return case._bti_form_action()
 
     def _bti_open_case(self):
         """The child's open case of the service, or a new level-0 case."""
