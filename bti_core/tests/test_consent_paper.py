@@ -80,6 +80,18 @@ class TestConsentPaper(BtiCommon):
             self.draft.sudo().write({"purpose": "Other"})
         self.assertEqual(self.draft.purpose, "Cooperation around the child")
 
+    def test_forged_context_id_names_no_signers(self):
+        """The default of the signers reads the consent named in the context:
+        a client's context may hold anything (bench/fuzz.py sent a string
+        and PostgreSQL failed on it)."""
+        Wizard = self.env["bti.consent.paper.wizard"].with_user(self.kg_teacher)
+        for forged in ("x", "1; SELECT 1", 1.5, True, [self.draft.id], None):
+            with self.subTest(forged=forged):
+                values = Wizard.with_context(default_consent_id=forged).default_get(
+                    ["signed_by_partner_ids"]
+                )
+                self.assertFalse(values.get("signed_by_partner_ids"))
+
     def test_register_signed_paper_gives_consent(self):
         wizard = (
             self.env["bti.consent.paper.wizard"]

@@ -39,10 +39,12 @@ class BtiConsentPaperWizard(models.TransientModel):
 
     @api.model
     def _default_signed_by(self):
-        consent = self.env["bti.consent"].browse(
-            self.env.context.get("default_consent_id")
-        )
-        return consent.exists().signer_partner_ids if consent else False
+        consent_id = self.env.context.get("default_consent_id")
+        # A client's context may carry anything: an id or nothing.
+        if type(consent_id) is not int:
+            return False
+        consent = self.env["bti.consent"].browse(consent_id)
+        return consent.exists().signer_partner_ids
 
     def action_confirm(self):
         self.ensure_one()

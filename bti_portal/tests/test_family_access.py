@@ -39,6 +39,18 @@ class TestFamilyAccess(PortalCommon):
             .create(vals)
         )
 
+    def test_forged_context_id_proposes_nobody(self):
+        """The default of the members reads the case named in the context: a
+        client's context may hold anything (bench/fuzz.py sent a string and
+        PostgreSQL failed on it)."""
+        Wizard = self.env["bti.family.access.wizard"].with_user(self.kg_teacher)
+        for forged in ("x", "1; SELECT 1", 1.5, True, [self.new_case.id], None):
+            with self.subTest(forged=forged):
+                values = Wizard.with_context(default_case_id=forged).default_get(
+                    ["partner_ids"]
+                )
+                self.assertFalse(values.get("partner_ids"))
+
     def test_give_access_to_guardians_with_parental_responsibility(self):
         action = self.new_case.with_user(self.kg_teacher).action_open_family_access()
         self.assertEqual(action["res_model"], "bti.family.access.wizard")

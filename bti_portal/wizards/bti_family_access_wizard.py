@@ -28,8 +28,11 @@ class BtiFamilyAccessWizard(models.TransientModel):
 
     @api.model
     def _default_partner_ids(self):
-        case = self.env["bti.case"].browse(self.env.context.get("default_case_id"))
-        return case.exists()._bti_family_members() if case else False
+        case_id = self.env.context.get("default_case_id")
+        # A client's context may carry anything: an id or nothing.
+        if type(case_id) is not int:
+            return False
+        return self.env["bti.case"].browse(case_id).exists()._bti_family_members()
 
     def action_confirm(self):
         self.ensure_one()
