@@ -91,6 +91,7 @@ class BtiProtectedMixin(models.AbstractModel):
     """
 
     _name = "bti.protected.mixin"
+    _inherit = ["bti.single.record"]
     _description = "BTI Protected Record"
 
     # Declarations of the inheriting models.
@@ -256,20 +257,6 @@ class BtiProtectedMixin(models.AbstractModel):
             if self._bti_action_rows("write"):
                 self._bti_check_action("write")
         return super().write(self._bti_prepare_write_vals(vals))
-
-    def ensure_one(self):
-        # A client may call an action on no record or on several (JSON-RPC
-        # with a list of ids): a clear, translated refusal, not Odoo's
-        # "Expected singleton" ValueError, which reaches the user as a
-        # server error.
-        if len(self._ids) != 1:
-            raise UserError(
-                _(
-                    "This works on one record at a time; %(count)s were given.",
-                    count=len(self._ids),
-                )
-            )
-        return self
 
     def copy(self, default=None):
         if self._bti_no_copy:

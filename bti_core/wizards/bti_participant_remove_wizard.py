@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class BtiParticipantRemoveWizard(models.TransientModel):
     _name = "bti.participant.remove.wizard"
+    _inherit = ["bti.single.record"]
     _description = "Remove a Service from a BTI Case"
 
     participant_id = fields.Many2one(
