@@ -429,6 +429,19 @@ class TestCase(BtiCommon):
             self.assertNotIsInstance(caught.exception, ValueError)
             self.assertIn("one record at a time", str(caught.exception))
         self.assertEqual(first.ensure_one(), first)
+        # Wizards too (bti.single.record), which a client may also call.
+        for name in ("bti.baton.refuse.wizard", "bti.baton.propose.wizard"):
+            wizards = self.env[name].with_user(self.kg_teacher).browse()
+            with self.subTest(wizard=name), self.assertRaises(UserError):
+                wizards.action_confirm()
+        # Declared once for all: every protected model and every wizard.
+        single = type(self.env["bti.single.record"])
+        protected = type(self.env["bti.protected.mixin"])
+        for name in self.env.registry:
+            model = self.env[name]
+            if name.startswith("bti.") and not model._abstract:
+                if model._transient or isinstance(model, protected):
+                    self.assertIsInstance(model, single, name)
 
     # ------------------------------------------------------------------
     # Who may decide
