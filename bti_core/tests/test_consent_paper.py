@@ -90,7 +90,7 @@ class TestConsentPaper(BtiCommon):
                 values = Wizard.with_context(default_consent_id=forged).default_get(
                     ["signed_by_partner_ids"]
                 )
-                self.assertFalse(values.get("signed_by_partner_ids"))
+                self.assertEqual(values.get("signed_by_partner_ids"), [(6, 0, [])])
 
     def test_register_signed_paper_gives_consent(self):
         wizard = (

@@ -49,7 +49,7 @@ class TestFamilyAccess(PortalCommon):
                 values = Wizard.with_context(default_case_id=forged).default_get(
                     ["partner_ids"]
                 )
-                self.assertFalse(values.get("partner_ids"))
+                self.assertEqual(values.get("partner_ids"), [(6, 0, [])])
 
     def test_give_access_to_guardians_with_parental_responsibility(self):
         action = self.new_case.with_user(self.kg_teacher).action_open_family_access()
