@@ -37,7 +37,6 @@ REPO = Path(__file__).resolve().parents[1]
 SOCKET_DIR = "/var/run/postgresql"
 REPLICA_NAME = "bti_test_replica"
 RETRY_LINE = "retrying with a read/write cursor"
-_REPLICA_PORT = [None]
 
 
 def _free_port():
@@ -64,7 +63,6 @@ def replica():
     subprocess.run(["bash", str(script), "--drop"], env=env, check=True)
     try:
         subprocess.run(["bash", str(script)], env=env, check=True, timeout=600)
-        _REPLICA_PORT[:] = [port]
         yield {"db": db, "port": port}
     finally:
         subprocess.run(["bash", str(script), "--drop"], env=env, check=False)
@@ -80,8 +78,8 @@ def _primary(db):
     )
 
 
-def _replica_query(sql, params=()):
-    conn = psycopg2.connect(dbname="postgres", host=SOCKET_DIR, port=_REPLICA_PORT[0])
+def _replica_query(port, sql, params=()):
+    conn = psycopg2.connect(dbname="postgres", host=SOCKET_DIR, port=port)
     try:
         conn.autocommit = True
         with conn.cursor() as cr:
@@ -91,14 +89,15 @@ def _replica_query(sql, params=()):
         conn.close()
 
 
-def _replica_now():
-    return _replica_query("SELECT clock_timestamp()")
+def _replica_now(port):
+    return _replica_query(port, "SELECT clock_timestamp()")
 
 
-def _replica_served_since(db, moment):
+def _replica_served_since(port, db, moment):
     """Whether an Odoo connection to ``db`` on the replica ran a query after
     ``moment`` (pg_stat_activity is live, unlike the statistics counters)."""
     return _replica_query(
+        port,
         "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = %s"
         " AND application_name LIKE 'odoo%%' AND query_start > %s",
         [db, moment],
@@ -214,10 +213,10 @@ def test_reads_on_the_replica_writes_and_access_log_on_the_primary(server):
 
     # A read: web_read is read-only (@api.readonly), so the replica serves
     # it; the access-log row of opening the case is committed on the primary.
-    moment = _replica_now()
+    moment = _replica_now(port)
     result = kari.call("bti.case", "web_read", [[case_id]], specification=spec)
     assert result[0]["id"] == case_id
-    assert _replica_served_since(db, moment), "the read did not reach the replica"
+    assert _replica_served_since(port, db, moment), "the read did not reach the replica"
     assert _log_rows(db, kari.uid, case_id) == rows_before + 1, (
         "opening the case wrote no access-log row on the primary"
     )
@@ -241,7 +240,7 @@ def test_reads_on_the_replica_writes_and_access_log_on_the_primary(server):
         replica_conn.close()
 
     # A search, a count and a list read are read-only too.
-    moment = _replica_now()
+    moment = _replica_now(port)
     kari.call(
         "bti.case",
         "web_search_read",
@@ -249,12 +248,16 @@ def test_reads_on_the_replica_writes_and_access_log_on_the_primary(server):
         specification={"name": {}, "birth_date": {}},
         limit=80,
     )
-    assert _replica_served_since(db, moment), "the list was not read on the replica"
+    assert _replica_served_since(port, db, moment), (
+        "the list was not read on the replica"
+    )
 
     # A write: served by the primary alone, the replica is not asked.
-    moment = _replica_now()
+    moment = _replica_now(port)
     kari.call("bti.case", "write", [[case_id], {"color": 7}])
-    assert not _replica_served_since(db, moment), "a write request used the replica"
+    assert not _replica_served_since(port, db, moment), (
+        "a write request used the replica"
+    )
     with _primary(db) as conn, conn.cursor() as cr:
         cr.execute("SELECT color FROM bti_case WHERE id = %s", [case_id])
         assert cr.fetchone()[0] == 7

@@ -117,12 +117,10 @@ class BtiAccessPolicy(models.AbstractModel):
         return services.sudo(False)
 
     @api.model
-    def _granted_sql(
-        self, select, services=None, case_ids=None, on_date=None, participant_ids=None
-    ):
+    def _granted_sql(self, select, services=None, on_date=None, participant_ids=None):
         """SQL selecting ``select`` (columns of ``bti_case_participant AS p``)
         of the participations that give access on ``on_date`` (default today),
-        among ``services``, ``case_ids`` and ``participant_ids`` when given.
+        among ``services`` and ``participant_ids`` when given.
 
         The owning service always has access; any other service while a given
         consent covers it on that day: ``valid_from`` and ``valid_until`` are
@@ -138,8 +136,6 @@ class BtiAccessPolicy(models.AbstractModel):
         filters = [SQL("p.active")]
         if services is not None:
             filters.append(SQL("p.service_id = ANY(%s)", list(services.ids)))
-        if case_ids is not None:
-            filters.append(SQL("p.case_id = ANY(%s)", list(case_ids)))
         if participant_ids is not None:
             filters.append(SQL("p.id = ANY(%s)", list(participant_ids)))
         where = SQL(" AND ").join(filters)
@@ -245,7 +241,8 @@ class BtiAccessPolicy(models.AbstractModel):
         """The memo of ``services`` for today (see ``owned_case_ids``)."""
         # The keys prefetch together: one query for all of a user's services.
         keys = self.browse(services.ids)
-        if keys and keys[0].granted_day != self._today():
+        today = self._today()
+        if any(key.granted_day != today for key in keys):
             self._forget_granted()
         return keys
 

@@ -10,14 +10,16 @@ through the fields' getters record by record.
 
 from odoo.osv import expression
 
-SIMPLE_TYPES = {
-    "many2one",
-    "selection",
-    "char",
-    "integer",
-    "boolean",
-    "date",
-    "many2many",
+# The field types answered from the cache, and the Python types a value of
+# the domain must have for each: anything else (a date as a string, an id as
+# a string) goes to the ORM, whose SQL converts it. The policy's domains use
+# ids, selections and booleans.
+VALUE_TYPES = {
+    "many2one": int,
+    "many2many": int,
+    "integer": int,
+    "selection": str,
+    "boolean": bool,
 }
 
 
@@ -29,25 +31,34 @@ def _leaf_ids(records, leaf, cache):
         return set(records._ids) if path == 1 else set()
     if not isinstance(path, str) or operator not in ("=", "!=", "in", "not in"):
         return None
-    if path == "id":
-        values = {rid: rid for rid in records._ids}
-        field_type = "integer"
-    else:
-        field = records._fields.get(path)
-        if field is None or field.type not in SIMPLE_TYPES or field.compute:
-            return None
-        values = {}
-        for record in records:
-            if not cache.contains(record, field):
-                return None
-            values[record.id] = cache.get(record, field)
-        field_type = field.type
     if operator in ("=", "!="):
+        if isinstance(value, (list, tuple, set, frozenset, dict)):
+            return None
         wanted = {value}
     elif isinstance(value, (list, tuple, set, frozenset)):
         wanted = set(value)
     else:
         return None
+    if path == "id":
+        field_type = "integer"
+    else:
+        field = records._fields.get(path)
+        if field is None or field.type not in VALUE_TYPES or field.compute:
+            return None
+        field_type = field.type
+    if field_type == "many2many" and operator not in ("in", "not in"):
+        return None  # "= False" means "empty" there: leave it to the ORM
+    value_type = VALUE_TYPES[field_type]
+    if not all(v is False or v is None or type(v) is value_type for v in wanted):
+        return None
+    if path == "id":
+        values = {rid: rid for rid in records._ids}
+    else:
+        values = {}
+        for record in records:
+            if not cache.contains(record, field):
+                return None
+            values[record.id] = cache.get(record, field)
     if False in wanted or None in wanted:
         wanted |= {False, None}
     if field_type == "many2many":
@@ -76,5 +87,6 @@ def cached_match(records, domain):
             if ids is None:
                 return None
             stack.append(ids)
-    matched = set.intersection(set(records._ids), *stack) if stack else set()
+    # A normalized domain leaves one set on the stack.
+    (matched,) = stack
     return records.browse([rid for rid in records._ids if rid in matched])

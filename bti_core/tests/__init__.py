@@ -12,6 +12,7 @@ from . import test_content_mixin
 from . import test_http_downloads
 from . import test_bti_date
 from . import test_consent_dates
+from . import test_cached_domain
 from . import test_action_policy
 from . import test_violence_suspicion
 from . import test_no_calls_home
