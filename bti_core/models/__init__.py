@@ -1,5 +1,6 @@
 from . import bti_access_policy
 from . import bti_single_record
+from . import bti_vals_shape
 from . import bti_protected_mixin
 from . import bti_access_source
 from . import bti_info_category

@@ -1,5 +1,7 @@
 from odoo import SUPERUSER_ID, models
+from odoo.exceptions import UserError
 
+from .abstract_guard import refuse_abstract
 from .bti_access_log import ACTION_CONTEXT, DETAIL_CONTEXT
 
 # Stored fields of every access-logged model that say nothing about the child
@@ -107,6 +109,11 @@ class BtiAccessLogged(models.AbstractModel):
         return memo[1]
 
     def export_data(self, fields_to_export):
+        refuse_abstract(self)
+        if not isinstance(fields_to_export, list) or not all(
+            isinstance(name, str) for name in fields_to_export
+        ):
+            raise UserError(self.env._("An export takes a list of field names."))
         detail = ", ".join(fields_to_export)
         records = self.with_context(
             **{ACTION_CONTEXT: "export", DETAIL_CONTEXT: detail}

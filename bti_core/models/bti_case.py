@@ -683,6 +683,7 @@ class BtiCase(models.Model):
         return vals
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         level_changes = "level_id" in vals or "step_id" in vals
         res = super().write(vals)
         if level_changes:

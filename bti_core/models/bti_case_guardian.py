@@ -63,6 +63,7 @@ class BtiCaseGuardian(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._bti_check_vals_shape(vals_list)
         self.env["res.partner"].browse(
             [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
         )._bti_check_nameable()
@@ -73,6 +74,7 @@ class BtiCaseGuardian(models.Model):
         return guardians
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         if vals.get("partner_id"):
             self.env["res.partner"].browse(vals["partner_id"])._bti_check_nameable()
         before = {guardian: guardian.partner_id.name for guardian in self}

@@ -282,6 +282,7 @@ class BtiConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._bti_check_vals_shape(vals_list)
         for vals in vals_list:
             if vals.get("state", "given") not in CREATE_STATES:
                 raise UserError(
@@ -313,6 +314,7 @@ class BtiConsent(models.Model):
     def write(self, vals):
         # Users have no write right at all: say so before the allow-list does.
         self.check_access("write")
+        self._bti_check_vals_shape([vals])
         if "state" in vals:
             for consent in self:
                 if (consent.state, vals["state"]) not in ALLOWED_TRANSITIONS:

@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import ValidationError
 
+from .abstract_guard import refuse_abstract
+
 
 class BtiMailThread(models.AbstractModel):
     """Chatter of a record that belongs to a BTI case.
@@ -92,6 +94,7 @@ class BtiMailThread(models.AbstractModel):
         ]
 
     def message_post(self, **kwargs):
+        refuse_abstract(self)
         if kwargs.get("partner_ids"):
             kwargs["partner_ids"] = self._bti_filter_partner_ids(
                 list(kwargs["partner_ids"])
@@ -99,6 +102,7 @@ class BtiMailThread(models.AbstractModel):
         return super().message_post(**kwargs)
 
     def message_notify(self, **kwargs):
+        refuse_abstract(self)
         if kwargs.get("partner_ids"):
             kwargs["partner_ids"] = self._bti_filter_partner_ids(
                 list(kwargs["partner_ids"])

@@ -6,6 +6,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import file_open
 from odoo.tools.translate import LazyTranslate
 
+from .abstract_guard import refuse_abstract
+from .bti_vals_shape import check_vals_list
+
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
 
@@ -219,6 +222,13 @@ class BtiProtectedMixin(models.AbstractModel):
                 self._bti_refuse_fields(forbidden, record)
 
     @api.model
+    def _bti_check_vals_shape(self, vals_list):
+        """Refuse malformed values in words (bti_vals_shape). The first call
+        of every override of ``create``/``write`` that reads the values
+        before this mixin does."""
+        check_vals_list(self, vals_list)
+
+    @api.model
     def _bti_prepare_create_vals(self, vals_list):
         """Hook: return ``vals_list`` with the values the system sets
         (references, authors, links), after the client's values passed the
@@ -231,6 +241,8 @@ class BtiProtectedMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # First of all: every hook below reads these values.
+        self._bti_check_vals_shape(vals_list)
         guarded = self._bti_guarded()
         if guarded:
             self._bti_check_create_vals(vals_list)
@@ -241,6 +253,7 @@ class BtiProtectedMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         if self._bti_frozen_states and not self._bti_in_transition():
             frozen = self.filtered(
                 lambda r: r._bti_guard_state() in self._bti_frozen_states
@@ -259,6 +272,7 @@ class BtiProtectedMixin(models.AbstractModel):
         return super().write(self._bti_prepare_write_vals(vals))
 
     def copy(self, default=None):
+        refuse_abstract(self)
         if self._bti_no_copy:
             raise UserError(
                 _(
@@ -269,6 +283,7 @@ class BtiProtectedMixin(models.AbstractModel):
         return super().copy(default)
 
     def unlink(self):
+        refuse_abstract(self)
         if self._bti_guarded() and self._bti_action_rows("unlink"):
             self._bti_check_action("unlink")
         return super().unlink()

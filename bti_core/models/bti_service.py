@@ -131,6 +131,7 @@ class BtiService(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._bti_check_vals_shape(vals_list)
         for vals in vals_list:
             if "info_category_ids" not in vals:
                 vals["info_category_ids"] = [

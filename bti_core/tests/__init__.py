@@ -21,3 +21,4 @@ from . import test_ux
 from . import test_norwegian_screens
 from . import test_mobile
 from . import test_consent_paper
+from . import test_vals_shape

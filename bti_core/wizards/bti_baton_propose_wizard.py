@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 
 class BtiBatonProposeWizard(models.TransientModel):
     _name = "bti.baton.propose.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Hand Over the Baton"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")

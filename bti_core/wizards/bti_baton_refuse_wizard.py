@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class BtiBatonRefuseWizard(models.TransientModel):
     _name = "bti.baton.refuse.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Refuse the Baton"
 
     baton_id = fields.Many2one("bti.baton", required=True, ondelete="cascade")

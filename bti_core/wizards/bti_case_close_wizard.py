@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class BtiCaseCloseWizard(models.TransientModel):
     _name = "bti.case.close.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Close BTI Case"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")

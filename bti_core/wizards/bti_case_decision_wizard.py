@@ -5,7 +5,7 @@ class BtiCaseDecisionWizard(models.TransientModel):
     """The level-0 decision, or a level change on an active case."""
 
     _name = "bti.case.decision.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "BTI Case Decision"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")

@@ -6,7 +6,7 @@ class BtiConsentPaperWizard(models.TransientModel):
     it and when, who signed, and whether the family consented or refused."""
 
     _name = "bti.consent.paper.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Register a Signed Consent Form"
 
     consent_id = fields.Many2one("bti.consent", required=True, ondelete="cascade")

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class BtiParticipantRemoveWizard(models.TransientModel):
     _name = "bti.participant.remove.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Remove a Service from a BTI Case"
 
     participant_id = fields.Many2one(

@@ -9,7 +9,7 @@ class BtiFamilyAccessWizard(models.TransientModel):
     this login: a guardian without parental responsibility is never offered."""
 
     _name = "bti.family.access.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Give the Family Access"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")

@@ -7,7 +7,7 @@ class BtiHolderRequestAcceptWizard(models.TransientModel):
     case of the service, or a new one) and the stafettholder."""
 
     _name = "bti.holder.request.accept.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "BTI Accept a Stafettholder Request"
 
     request_id = fields.Many2one(

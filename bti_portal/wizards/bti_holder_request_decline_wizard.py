@@ -5,7 +5,7 @@ class BtiHolderRequestDeclineWizard(models.TransientModel):
     """Decline a family's request, with the reason the family reads."""
 
     _name = "bti.holder.request.decline.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "BTI Decline a Stafettholder Request"
 
     request_id = fields.Many2one(

@@ -84,6 +84,7 @@ class BtiLogArchive(models.Model):
 
     def write(self, vals):
         # Not even the system changes the copy: it is what was archived.
+        self._bti_check_vals_shape([vals])
         if set(vals) - {"reference"}:
             raise UserError(_("The archive copy of a stafettlogg cannot be changed."))
         return super().write(vals)

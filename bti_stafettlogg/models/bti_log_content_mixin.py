@@ -106,6 +106,7 @@ class BtiLogContentMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         if set(vals) - MAIL_FIELDS:
             self.case_id._bti_check_log_writable()
         return super().write(vals)

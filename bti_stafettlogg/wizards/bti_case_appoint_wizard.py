@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class BtiCaseAppointWizard(models.TransientModel):
     _name = "bti.case.appoint.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Appoint Someone in a BTI Case"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")

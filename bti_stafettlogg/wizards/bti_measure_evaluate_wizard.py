@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 
 class BtiMeasureEvaluateWizard(models.TransientModel):
     _name = "bti.measure.evaluate.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Evaluate a BTI Measure"
 
     measure_id = fields.Many2one("bti.measure", required=True, ondelete="cascade")

@@ -5,7 +5,7 @@ class BtiPartyReleaseWizard(models.TransientModel):
     """Tell a participating service, kindly, that it is no longer needed."""
 
     _name = "bti.party.release.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Release a Party from a BTI Case"
 
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade")

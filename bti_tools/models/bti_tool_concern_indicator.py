@@ -44,6 +44,7 @@ class BtiToolConcernIndicator(models.Model):
     def write(self, vals):
         # A ticked indicator is part of the scales that hold it: moving it to
         # another scale or step would change what they said.
+        self._bti_check_vals_shape([vals])
         if {"kind", "step"} & set(vals):
             changed = self.filtered(
                 lambda i: (

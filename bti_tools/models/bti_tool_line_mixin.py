@@ -53,6 +53,7 @@ class BtiToolLineMixin(models.AbstractModel):
         return self._bti_guard_state()
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         self._bti_tool_form().case_id._bti_check_log_writable()
         return super().write(vals)
 

@@ -148,6 +148,7 @@ class BtiToolMapping(models.Model):
         return vals_list
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         if "template_id" in vals and len(self) > 1:
             # Whether a form's lines are rebuilt depends on its own template.
             for mapping in self:

@@ -310,6 +310,7 @@ class BtiToolWonderNote(models.Model):
                 raise ValidationError(_("The known child is not the case's child."))
 
     def write(self, vals):
+        self._bti_check_vals_shape([vals])
         if "case_id" in vals and self.filtered("case_id"):
             raise UserError(_("A wonder note stays with its case."))
         return super().write(vals)

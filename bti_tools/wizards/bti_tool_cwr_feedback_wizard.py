@@ -8,7 +8,7 @@ class BtiToolCwrFeedbackWizard(models.TransientModel):
     outcome of its review and a few words."""
 
     _name = "bti.tool.cwr.feedback.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Feedback on a Report to Child Welfare"
 
     report_id = fields.Many2one(

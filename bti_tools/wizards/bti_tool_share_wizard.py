@@ -6,7 +6,7 @@ class BtiToolShareWizard(models.TransientModel):
     """Share a final BTI tool in the log: with whom, and a few words."""
 
     _name = "bti.tool.share.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Share a BTI Tool in the Log"
 
     res_model = fields.Char(required=True, readonly=True)

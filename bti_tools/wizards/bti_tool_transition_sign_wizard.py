@@ -8,7 +8,7 @@ class BtiToolTransitionSignWizard(models.TransientModel):
     own checks (bti.tool.transition._bti_record_signatures)."""
 
     _name = "bti.tool.transition.sign.wizard"
-    _inherit = ["bti.single.record"]
+    _inherit = ["bti.single.record", "bti.vals.shape"]
     _description = "Sign a Transition Form"
 
     transition_id = fields.Many2one(
