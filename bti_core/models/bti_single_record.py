@@ -1,16 +1,43 @@
 from odoo import _, models
 from odoo.exceptions import UserError
+from odoo.models import NewId
+from odoo.tools import Query
+
+# PostgreSQL's int4: the ids of every table.
+ID_MAX = 2**31 - 1
 
 
 class BtiSingleRecord(models.AbstractModel):
-    """Records whose actions work on one record at a time (every protected
-    model, every wizard). A client may call an action on several records or
-    none (JSON-RPC takes a list of ids): a clear, translated refusal instead of
-    Odoo's "Expected singleton" ValueError, which reaches the user as a
-    server error."""
+    """How a client names the records of every BTI model (every protected
+    model, every wizard):
+
+    * by ids that are whole numbers a table can hold. JSON-RPC takes any
+      JSON as the ids of a call: a string, a list inside the list, a float,
+      an id beyond PostgreSQL's integer reach the ORM as ids and fail in the
+      database, a server error with an ERROR in the log; here they are a
+      clear refusal before anything runs;
+    * one at a time for an action: several records or none are a clear,
+      translated refusal instead of Odoo's "Expected singleton" ValueError,
+      which reaches the user as a server error."""
 
     _name = "bti.single.record"
     _description = "BTI Single-Record Actions"
+
+    def browse(self, ids=()):
+        if isinstance(ids, Query):  # the ORM's own search: ids of the table
+            return super().browse(ids)
+        try:
+            records = super().browse(ids)
+        except TypeError:  # neither an id nor an iterable of ids
+            records = None
+        if records is None or not all(
+            (rid.__class__ is int and 0 < rid <= ID_MAX) or isinstance(rid, NewId)
+            for rid in records._ids
+        ):
+            raise UserError(
+                _("These are not valid record ids: an id is a positive whole number.")
+            )
+        return records
 
     def ensure_one(self):
         if len(self._ids) != 1:

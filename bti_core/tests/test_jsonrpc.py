@@ -31,6 +31,20 @@ class TestJsonRpc(BtiJsonRpcMixin, BtiCommon, HttpCase):
         self.env.invalidate_all()
         return (self.baton.state, self.active_baton.state, self.case.holder_id)
 
+    def test_ids_that_are_no_ids_refused_in_words(self):
+        """Ids a client forges (a string, a list in the list, beyond
+        PostgreSQL's integer) are a UserError, not a database error."""
+        self.authenticate("kg_teacher", "kg_teacher")
+        for ids in ("x", [[self.case.id]], [2**40]):
+            for route in (self._call_kw, self._call_button):
+                error, result = route("bti.case", "action_view_access_log", ids)
+                self.assertEqual(error, USER_ERROR, f"{route.__name__} {ids}")
+                self.assertIsNone(result)
+            error, _result = self._call_kw(
+                "bti.case", "web_read", ids, specification={"name": {}}
+            )
+            self.assertEqual(error, USER_ERROR, f"web_read {ids}")
+
     # ------------------------------------------------------------------
     # A user of another service
     # ------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -176,6 +178,17 @@ class BtiToolMiGuide(models.Model):
                 )
             vals[name] = value.strip()
         return vals
+
+    @api.model
+    def _bti_check_vals_shape(self, vals_list):
+        # The scores first, in their own words: a number is taken as the
+        # selection holds it (the prepare hooks clean them the same way).
+        if isinstance(vals_list, (list, tuple)):
+            vals_list = [
+                self._bti_clean_scores(vals) if isinstance(vals, Mapping) else vals
+                for vals in vals_list
+            ]
+        return super()._bti_check_vals_shape(vals_list)
 
     @api.model
     def _bti_prepare_create_vals(self, vals_list):
