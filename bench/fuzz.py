@@ -119,6 +119,11 @@ import _server
 # ----------------------------------------------------------------------
 # What is called, by whom
 # ----------------------------------------------------------------------
+# The end of a traceback of Odoo's Environment.lang on an unhashable lang.
+ENV_LANG_FAILURE = re.compile(
+    r'odoo/api\.py", line \d+, in lang\n(?:.*\n)*?.*res_lang\.py", line \d+, '
+    r"in _get_data\n(?:.*\n)*?TypeError: unhashable type"
+)
 BTI_ADDONS = "bti_core,bti_stafettlogg,bti_tools,bti_portal"
 ROLES = {
     "kari": "staff with access (kindergarten)",
@@ -1720,7 +1725,13 @@ class Fuzzer:
         if not finding and (outcome.verdict == "finding" or errors):
             category, where = classify_traceback(debug)
             kind = "error" if outcome.verdict == "finding" else "server log ERROR"
-            if "Expected singleton" in debug and where.endswith("ensure_one"):
+            if category != "core" and ENV_LANG_FAILURE.search(debug):
+                # Odoo's Environment reading a malformed lang from the context
+                # (a dict or a list: unhashable), whichever code first asks for
+                # the language, a translated refusal of BTI's included.
+                category = "core"
+                where = f"{where} (malformed context.lang: Odoo's Environment)"
+            elif "Expected singleton" in debug and where.endswith("ensure_one"):
                 # Odoo's idiom: a method for one record called with another
                 # number of them. One finding for all such methods.
                 category, where = "ensure_one", "models.py ensure_one"

@@ -30,8 +30,12 @@ class BtiSingleRecord(models.AbstractModel):
             records = super().browse(ids)
         except TypeError:  # neither an id nor an iterable of ids
             records = None
+        # None: the ORM's own placeholder for an empty link (fields.py
+        # _remove_inverses), which finds no row.
         if records is None or not all(
-            (rid.__class__ is int and 0 < rid <= ID_MAX) or isinstance(rid, NewId)
+            (rid.__class__ is int and 0 < rid <= ID_MAX)
+            or rid is None
+            or isinstance(rid, NewId)
             for rid in records._ids
         ):
             raise UserError(
