@@ -94,6 +94,12 @@ def parse_args():
         help="list the slowest SQL queries of one member run (with the log)",
     )
     parser.add_argument(
+        "--pieces",
+        action="store_true",
+        help="also time the access policy's pieces (the member's services, the "
+        "memo's ids, the case and content domains) in one warm transaction",
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="with --profile: EXPLAIN ANALYZE the slowest query",
@@ -899,6 +905,8 @@ def main():
                 results = scenario.measure(registry, rows, args)
                 ok = print_table(results, scenario.operations("member"))
                 passed = passed and ok
+                if args.pieces:
+                    time_policy_pieces(scenario.read_envs["member"])
                 if args.profile:
                     for op_label, op in scenario.operations("member").items():
                         log = QueryLog()
@@ -911,6 +919,29 @@ def main():
             if deleted:
                 print(f"Deleted the {deleted} access-log rows the runs committed.")
     return 0 if passed else 1
+
+
+def time_policy_pieces(env, calls=200):
+    """Milliseconds per call of the policy's pieces a page asks for (several
+    times per request), warm: what a memo of each would save."""
+    policy = env["bti.access.policy"]
+    entries = env["bti.log.entry"]
+    pieces = {
+        "the member's services": policy._services,
+        "the memo's case ids": lambda: policy._participation_case_ids(
+            policy._services()
+        ),
+        "the case domain": policy._case_domain,
+        "the log entries' content domain": lambda: policy._content_domain(entries),
+        "the BTI date": policy._today,
+    }
+    print(f"The policy's pieces, warm, ms per call ({calls} calls):")
+    for label, piece in pieces.items():
+        piece()
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            piece()
+        print(f"  {label:34s} {(time.perf_counter() - t0) / calls * 1000:7.3f}")
 
 
 def _stats(values):
