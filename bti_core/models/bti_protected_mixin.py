@@ -7,7 +7,7 @@ from odoo.tools import file_open
 from odoo.tools.translate import LazyTranslate
 
 from .abstract_guard import refuse_abstract
-from .bti_vals_shape import check_vals_list
+from .bti_vals_shape import check_required, check_vals_list
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
@@ -247,6 +247,7 @@ class BtiProtectedMixin(models.AbstractModel):
         if guarded:
             self._bti_check_create_vals(vals_list)
         vals_list = self._bti_prepare_create_vals(vals_list)
+        check_required(self, vals_list)
         records = super().create(vals_list)
         if guarded and self._bti_action_rows("create"):
             records._bti_check_action("create")

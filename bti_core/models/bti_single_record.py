@@ -1,10 +1,11 @@
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.models import NewId
 from odoo.tools import Query
 
-# PostgreSQL's int4: the ids of every table.
+# PostgreSQL's int4: the ids of every table; int8: LIMIT and OFFSET.
 ID_MAX = 2**31 - 1
+COUNT_MAX = 2**63 - 1
 
 
 class BtiSingleRecord(models.AbstractModel):
@@ -16,6 +17,7 @@ class BtiSingleRecord(models.AbstractModel):
       an id beyond PostgreSQL's integer reach the ORM as ids and fail in the
       database, a server error with an ERROR in the log; here they are a
       clear refusal before anything runs;
+    * in searches with a limit and an offset that are whole numbers;
     * one at a time for an action: several records or none are a clear,
       translated refusal instead of Odoo's "Expected singleton" ValueError,
       which reaches the user as a server error."""
@@ -42,6 +44,23 @@ class BtiSingleRecord(models.AbstractModel):
                 _("These are not valid record ids: an id is a positive whole number.")
             )
         return records
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # A negative or non-integer limit or offset would reach PostgreSQL.
+        for value in (offset, limit):
+            if not (
+                value is None
+                or value is False
+                or (value.__class__ is int and 0 <= value <= COUNT_MAX)
+            ):
+                raise UserError(
+                    _(
+                        "A search takes a limit and an offset that are whole "
+                        "numbers, not negative."
+                    )
+                )
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def ensure_one(self):
         if len(self._ids) != 1:

@@ -12,6 +12,10 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 TEXT_TYPES = frozenset({"char", "text", "html"})
 NUMBER_TYPES = frozenset({"float", "monetary"})
 X2MANY_TYPES = frozenset({"one2many", "many2many"})
+# Kinds of field stored as NULL when empty (numbers store 0, booleans false).
+NULL_WHEN_EMPTY = frozenset(
+    {"char", "text", "html", "selection", "many2one", "date", "datetime", "binary"}
+)
 # Commands that name an existing record by id (UPDATE, DELETE, UNLINK, LINK).
 ID_COMMANDS = frozenset({1, 2, 3, 4})
 
@@ -60,6 +64,46 @@ def check_vals_list(model, vals_list):
                 )
             if not _value_fits(model, field, value):
                 _refuse(model.env, field, value)
+
+
+def check_required(model, vals_list):
+    """Refuse, naming them, required fields that would be stored empty (a
+    client's ``create`` without them): PostgreSQL's NOT NULL would refuse
+    them anyway, after the INSERT, with an ERROR in the log and a message
+    naming the column. Run on the values as they go to the ORM (after the
+    hooks that fill in what the system sets); defaults count."""
+    required = [
+        field
+        for field in model._fields.values()
+        if field.required
+        and field.store
+        and not field.compute
+        and field.type in NULL_WHEN_EMPTY
+    ]
+    for vals in vals_list:
+        missing = [
+            field.name
+            for field in required
+            if vals.get(field.name) is None or vals.get(field.name) is False
+        ]
+        absent = [name for name in missing if name not in vals]
+        if absent:
+            defaults = model.default_get(absent)
+            missing = [
+                name
+                for name in missing
+                if name in vals or defaults.get(name) in (None, False)
+            ]
+        if missing:
+            raise UserError(
+                model.env._(
+                    "%(fields)s must be filled in.",
+                    fields=", ".join(
+                        model._fields[name]._description_string(model.env)
+                        for name in missing
+                    ),
+                )
+            )
 
 
 def _refuse(env, field, value):
@@ -186,6 +230,7 @@ class BtiValsShape(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._bti_check_vals_shape(vals_list)
+        check_required(self, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -6,6 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.models import NewId
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..models.bti_vals_shape import check_vals_list
 from .common import BtiCommon
@@ -205,3 +206,36 @@ class TestValsShape(BtiCommon):
             self.assertFalse(model.browse(False))
             self.assertEqual(len(model.browse([NewId(None)])), 1)  # a new record
         self.assertGreater(checked, 40)
+
+    def test_required_fields_refused_in_words(self):
+        """A create without a required field is refused naming the field,
+        before PostgreSQL's NOT NULL (an ERROR in the log, the column's
+        name); defaults and the values the system fills in count."""
+        guardian = self.env["bti.case.guardian"]
+        person = guardian._fields["partner_id"]._description_string(self.env)
+        for model, vals in (
+            (guardian, {}),
+            (guardian, {"case_id": self._new_case().id, "partner_id": False}),
+            (self.env["bti.baton.refuse.wizard"].with_user(self.kg_teacher), {}),
+        ):
+            with (
+                self.subTest(model=model._name, vals=vals),
+                self.assertRaises(UserError) as caught,
+                mute_logger("odoo.sql_db"),
+            ):
+                model.create(vals)
+            self.assertIn("must be filled in", str(caught.exception))
+            if model == guardian:
+                self.assertIn(person, str(caught.exception))
+        # Defaults fill required fields: no refusal (the case's state).
+        self.assertEqual(self._new_case().state, "wondering")
+
+    def test_search_limits_refused_in_words(self):
+        """A negative or non-integer limit or offset reached PostgreSQL
+        (bench/fuzz.py: InvalidRowCountInLimitClause, a server error)."""
+        cases = self.env["bti.case"].with_user(self.kg_teacher)
+        for kwargs in ({"limit": -1}, {"offset": -5}, {"limit": "7"}, {"offset": 1.5}):
+            with self.subTest(**kwargs), self.assertRaises(UserError):
+                cases.search_read([], ["name"], **kwargs)
+        self.assertEqual(cases.search([], limit=0, offset=0), cases.search([]))
+        self.assertTrue(cases.search([], limit=False) is not None)
