@@ -147,11 +147,7 @@ def _value_fits(model, field, value):
     if kind in TEXT_TYPES:
         return not isinstance(value, bool)
     if kind == "selection":
-        if isinstance(field.selection, list):
-            return value in field.get_values(model.env)
-        # A selection computed by a method (the access log's models, read
-        # from ir.model): its kind only here, the ORM checks the value.
-        return isinstance(value, str)
+        return value in field.get_values(model.env)
     if kind in ("date", "datetime"):
         return isinstance(value, str) and _date_fits(field, value)
     if kind == "binary":
