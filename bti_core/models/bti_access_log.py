@@ -160,8 +160,9 @@ class BtiAccessLog(models.Model):
         # The system's own rows (users have no create right): their shape is
         # the code's, and checking the model list would read ir.model for
         # every row of every request.
-        if not self.env.su:
-            super()._bti_check_vals_shape(vals_list)
+        if self.env.su:
+            return None
+        return super()._bti_check_vals_shape(vals_list)
 
     def write(self, vals):
         self.check_access("write")  # users: no right at all (AccessError)
