@@ -119,10 +119,12 @@ import _server
 # ----------------------------------------------------------------------
 # What is called, by whom
 # ----------------------------------------------------------------------
-# The end of a traceback of Odoo's Environment.lang on an unhashable lang.
+# The end of a traceback of Odoo's Environment.lang on an unhashable lang, or
+# of Environment.company on unhashable allowed_company_ids.
 ENV_LANG_FAILURE = re.compile(
     r'odoo/api\.py", line \d+, in lang\n(?:.*\n)*?.*res_lang\.py", line \d+, '
     r"in _get_data\n(?:.*\n)*?TypeError: unhashable type"
+    r'|odoo/api\.py", line \d+, in company\n(?:.*\n)*?TypeError: unhashable type'
 )
 BTI_ADDONS = "bti_core,bti_stafettlogg,bti_tools,bti_portal"
 ROLES = {
@@ -1728,9 +1730,10 @@ class Fuzzer:
             if category != "core" and ENV_LANG_FAILURE.search(debug):
                 # Odoo's Environment reading a malformed lang from the context
                 # (a dict or a list: unhashable), whichever code first asks for
-                # the language, a translated refusal of BTI's included.
+                # the language (a translated refusal of BTI's included), or
+                # the company from a malformed allowed_company_ids.
                 category = "core"
-                where = f"{where} (malformed context.lang: Odoo's Environment)"
+                where = f"{where} (malformed context: Odoo's Environment)"
             elif "Expected singleton" in debug and where.endswith("ensure_one"):
                 # Odoo's idiom: a method for one record called with another
                 # number of them. One finding for all such methods.
