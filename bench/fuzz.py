@@ -126,6 +126,18 @@ ENV_LANG_FAILURE = re.compile(
     r"in _get_data\n(?:.*\n)*?TypeError: unhashable type"
     r'|odoo/api\.py", line \d+, in company\n(?:.*\n)*?TypeError: unhashable type'
 )
+
+
+def odoo_environment(category, where, debug):
+    """Odoo's Environment reading a malformed lang from the context (a dict or
+    a list: unhashable), whichever code first asks for the language (a
+    translated refusal of BTI's included), or the company from a malformed
+    allowed_company_ids: Odoo's, wherever it happens."""
+    if category != "core" and ENV_LANG_FAILURE.search(debug):
+        return "core", f"{where} (malformed context: Odoo's Environment)"
+    return category, where
+
+
 BTI_ADDONS = "bti_core,bti_stafettlogg,bti_tools,bti_portal"
 ROLES = {
     "kari": "staff with access (kindergarten)",
@@ -1725,16 +1737,9 @@ class Fuzzer:
                 }
         debug = outcome.debug or "\n".join(errors)
         if not finding and (outcome.verdict == "finding" or errors):
-            category, where = classify_traceback(debug)
+            category, where = odoo_environment(*classify_traceback(debug), debug)
             kind = "error" if outcome.verdict == "finding" else "server log ERROR"
-            if category != "core" and ENV_LANG_FAILURE.search(debug):
-                # Odoo's Environment reading a malformed lang from the context
-                # (a dict or a list: unhashable), whichever code first asks for
-                # the language (a translated refusal of BTI's included), or
-                # the company from a malformed allowed_company_ids.
-                category = "core"
-                where = f"{where} (malformed context: Odoo's Environment)"
-            elif "Expected singleton" in debug and where.endswith("ensure_one"):
+            if "Expected singleton" in debug and where.endswith("ensure_one"):
                 # Odoo's idiom: a method for one record called with another
                 # number of them. One finding for all such methods.
                 category, where = "ensure_one", "models.py ensure_one"
