@@ -774,19 +774,6 @@ class BtiCase(models.Model):
             raise UserError(_("Case %s has no pending handover.", self.name))
         return self.pending_baton_id.action_cancel()
 
-    def _bti_form_action(self):
-        """The window action that opens this case's form (after a wizard, a
-        tool or a row of the access log)."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bti.case",
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
-
     def action_view_access_log(self):
         self.ensure_one()
         self._bti_check_action("action_view_access_log")

@@ -3,8 +3,9 @@ from odoo.exceptions import UserError
 from odoo.models import NewId
 from odoo.tools import Query
 
-# PostgreSQL's int4: the ids of every table; int8: LIMIT and OFFSET.
-ID_MAX = 2**31 - 1
+from .bti_vals_shape import is_id
+
+# PostgreSQL's int8: LIMIT and OFFSET.
 COUNT_MAX = 2**63 - 1
 
 
@@ -35,10 +36,7 @@ class BtiSingleRecord(models.AbstractModel):
         # None: the ORM's own placeholder for an empty link (fields.py
         # _remove_inverses), which finds no row.
         if records is None or not all(
-            (rid.__class__ is int and 0 < rid <= ID_MAX)
-            or rid is None
-            or isinstance(rid, NewId)
-            for rid in records._ids
+            is_id(rid) or rid is None or isinstance(rid, NewId) for rid in records._ids
         ):
             raise UserError(
                 _("These are not valid record ids: an id is a positive whole number.")
@@ -61,6 +59,19 @@ class BtiSingleRecord(models.AbstractModel):
                     )
                 )
         return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _bti_form_action(self):
+        """The window action that opens this record's form (after a wizard, a
+        tool or a row of the access log)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     def ensure_one(self):
         if len(self._ids) != 1:

@@ -24,7 +24,7 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_id(value):
+def is_id(value):
     return _is_int(value) and 0 < value <= INT_MAX
 
 
@@ -139,7 +139,7 @@ def _value_fits(model, field, value):
     if not isinstance(value, (str, int, float)):
         return True  # a Python value of code (a record, a date, Markup)
     if kind == "many2one":
-        return _is_id(value)
+        return is_id(value)
     if kind == "integer":
         return isinstance(value, (int, float)) and INT_MIN <= value <= INT_MAX
     if kind in NUMBER_TYPES:
@@ -177,7 +177,7 @@ def _base64_fits(value):
 def _commands_fit(comodel, commands):
     # Tuples are code's (Command.set ...); JSON brings lists.
     for command in commands:
-        if _is_id(command):
+        if is_id(command):
             continue  # a plain id stands for LINK
         if (
             not isinstance(command, (list, tuple))
@@ -190,17 +190,17 @@ def _commands_fit(comodel, commands):
             # CREATE (0, virtual id, values), UPDATE (1, id, values)
             if len(rest) != 2 or not isinstance(rest[1], Mapping):
                 return False
-            if code == 1 and not _is_id(rest[0]):
+            if code == 1 and not is_id(rest[0]):
                 return False
             check_vals_list(comodel, [rest[1]])
         elif code in ID_COMMANDS:
-            if not rest or not _is_id(rest[0]):
+            if not rest or not is_id(rest[0]):
                 return False
         elif code == 6:
             # SET (6, _, ids)
             if len(rest) != 2 or not isinstance(rest[1], (list, tuple)):
                 return False
-            if not all(_is_id(record_id) for record_id in rest[1]):
+            if not all(is_id(record_id) for record_id in rest[1]):
                 return False
         elif code != 5:
             return False

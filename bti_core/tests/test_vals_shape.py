@@ -125,6 +125,8 @@ class TestValsShape(BtiCommon):
             if not hasattr(model, "_bti_check_vals_shape"):
                 continue
             checked += 1
+            # sudo: the test's setup picks any record to forge a write on as
+            # the user (who may not read it: the refusal must come first).
             existing = model.sudo().with_context(active_test=False).search([], limit=1)
             for vals_list in MALFORMED_VALS_LISTS:
                 self._assert_refused_in_words(

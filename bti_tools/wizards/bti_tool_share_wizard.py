@@ -50,12 +50,4 @@ class BtiToolShareWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         tool = self._bti_tool()
-        entry = tool._bti_share(self.visibility, self.note)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "bti.log.entry",
-            "res_id": entry.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return tool._bti_share(self.visibility, self.note)._bti_form_action()
