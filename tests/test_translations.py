@@ -64,25 +64,34 @@ def test_nb_translation_complete(env, bti_modules):
 
 
 def _code_sources(env, module):
-    """Sources the addon translates in code (``_()`` in Python or JS)."""
-    return {
-        source
-        for mod, kind, _name, _res_id, source, _value, _comments in (
-            TranslationModuleReader(env.cr, modules=[module])
-        )
-        if mod == module and source and kind == "code"
-    }
+    """Sources the addon translates in code (``_()`` in Python or JS), with
+    the comments Odoo's exporter gives them (``odoo-python``,
+    ``odoo-javascript``)."""
+    sources = {}
+    for mod, kind, _name, _res_id, source, _value, comments in TranslationModuleReader(
+        env.cr, modules=[module]
+    ):
+        if mod == module and source and kind == "code":
+            sources.setdefault(source, set()).update(comments or ())
+    return sources
 
 
 def test_nb_code_terms_reach_the_code(env, bti_modules):
-    """Odoo translates ``_()`` only from po entries that name a code location:
-    a term shared by a view and the code needs both references, or the code
-    shows it in English (as "Measures" on the case's smart button did)."""
+    """Odoo translates ``_()`` only from po entries that name a code location
+    and carry the exporter's ``odoo-python`` (``odoo-javascript``) comment,
+    by which Odoo loads them for the code: without either, the code shows
+    the term in English (as "Measures" on the case's smart button did, and
+    the refusals of bti_vals_shape did for a stop)."""
     problems = []
     for module in bti_modules.mapped("name"):
         entries = _po_entries(module) or {}
-        for source in sorted(_code_sources(env, module)):
+        for source, comments in sorted(_code_sources(env, module).items()):
             entry = entries.get(source)
-            if entry and not any(o[0].startswith("code:") for o in entry.occurrences):
+            if not entry:
+                continue
+            if not any(o[0].startswith("code:") for o in entry.occurrences):
                 problems.append(f"{module}: no code reference: {source[:80]!r}")
+            for comment in {"odoo-python", "odoo-javascript"} & comments:
+                if comment not in (entry.comment or "").split("\n"):
+                    problems.append(f"{module}: no {comment}: {source[:80]!r}")
     assert not problems, "nb.po entries the code cannot use:\n" + "\n".join(problems)

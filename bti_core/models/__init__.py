@@ -1,4 +1,5 @@
 from . import bti_access_policy
+from . import bti_query_shape
 from . import bti_single_record
 from . import bti_vals_shape
 from . import bti_protected_mixin

@@ -1,7 +1,33 @@
+from collections.abc import Set
+
 from odoo import _, api, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .abstract_guard import refuse_abstract
+from .bti_vals_shape import is_id
+
+# The arguments of message_post and message_notify that BTI reads itself
+# (the recipients are filtered) or that name records: lists of ids and ids.
+MESSAGE_ID_LISTS = ("partner_ids", "attachment_ids")
+MESSAGE_IDS = ("author_id", "parent_id", "subtype_id")
+
+
+def check_message_kwargs(env, kwargs):
+    """Refuse, naming the argument, recipients or attachments that are not a
+    list of ids and an author, parent or subtype that is not an id: JSON-RPC
+    carries anything, and the recipients are read before Odoo's own code."""
+    for name in MESSAGE_ID_LISTS + MESSAGE_IDS:
+        value = kwargs.get(name)
+        if value is None or value is False:
+            continue
+        if name in MESSAGE_ID_LISTS:
+            fits = isinstance(value, (list, tuple, Set)) and all(
+                is_id(item) for item in value
+            )
+        else:
+            fits = is_id(value)
+        if not fits:
+            raise UserError(env._("%(name)s is not valid for a message.", name=name))
 
 
 class BtiMailThread(models.AbstractModel):
@@ -95,6 +121,7 @@ class BtiMailThread(models.AbstractModel):
 
     def message_post(self, **kwargs):
         refuse_abstract(self)
+        check_message_kwargs(self.env, kwargs)
         if kwargs.get("partner_ids"):
             kwargs["partner_ids"] = self._bti_filter_partner_ids(
                 list(kwargs["partner_ids"])
@@ -103,6 +130,7 @@ class BtiMailThread(models.AbstractModel):
 
     def message_notify(self, **kwargs):
         refuse_abstract(self)
+        check_message_kwargs(self.env, kwargs)
         if kwargs.get("partner_ids"):
             kwargs["partner_ids"] = self._bti_filter_partner_ids(
                 list(kwargs["partner_ids"])

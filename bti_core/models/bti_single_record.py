@@ -1,12 +1,9 @@
-from odoo import _, api, models
+from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.models import NewId
 from odoo.tools import Query
 
 from .bti_vals_shape import is_id
-
-# PostgreSQL's int8: LIMIT and OFFSET.
-COUNT_MAX = 2**63 - 1
 
 
 class BtiSingleRecord(models.AbstractModel):
@@ -18,12 +15,14 @@ class BtiSingleRecord(models.AbstractModel):
       an id beyond PostgreSQL's integer reach the ORM as ids and fail in the
       database, a server error with an ERROR in the log; here they are a
       clear refusal before anything runs;
-    * in searches with a limit and an offset that are whole numbers;
+    * in searches and reads of the shape Odoo's ORM expects
+      (``bti.query.shape``);
     * one at a time for an action: several records or none are a clear,
       translated refusal instead of Odoo's "Expected singleton" ValueError,
       which reaches the user as a server error."""
 
     _name = "bti.single.record"
+    _inherit = ["bti.query.shape"]
     _description = "BTI Single-Record Actions"
 
     def browse(self, ids=()):
@@ -42,23 +41,6 @@ class BtiSingleRecord(models.AbstractModel):
                 _("These are not valid record ids: an id is a positive whole number.")
             )
         return records
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # A negative or non-integer limit or offset would reach PostgreSQL.
-        for value in (offset, limit):
-            if not (
-                value is None
-                or value is False
-                or (value.__class__ is int and 0 <= value <= COUNT_MAX)
-            ):
-                raise UserError(
-                    _(
-                        "A search takes a limit and an offset that are whole "
-                        "numbers, not negative."
-                    )
-                )
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _bti_form_action(self):
         """The window action that opens this record's form (after a wizard, a

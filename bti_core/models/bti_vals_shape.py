@@ -28,7 +28,7 @@ def is_id(value):
     return _is_int(value) and 0 < value <= INT_MAX
 
 
-def _storable_text(value):
+def storable_text(value):
     """PostgreSQL stores neither NUL nor text that is not UTF-8 (a lone
     surrogate from JSON's \\udXXX escapes)."""
     if "\x00" in value:
@@ -108,7 +108,7 @@ def check_required(model, vals_list):
 
 def _refuse(env, field, value):
     label = field._description_string(env)
-    if isinstance(value, str) and not _storable_text(value):
+    if isinstance(value, str) and not storable_text(value):
         raise UserError(
             env._(
                 "%(field)s: the text holds a character that cannot be stored "
@@ -129,7 +129,7 @@ def _refuse(env, field, value):
 def _value_fits(model, field, value):
     if value is None or value is False:
         return True
-    if isinstance(value, str) and not _storable_text(value):
+    if isinstance(value, str) and not storable_text(value):
         return False
     kind = field.type
     if isinstance(value, (dict, list)):

@@ -22,3 +22,4 @@ from . import test_norwegian_screens
 from . import test_mobile
 from . import test_consent_paper
 from . import test_vals_shape
+from . import test_query_shape

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import is_html_empty
 
+from odoo.addons.bti_core.models.bti_query_shape import check_specification
+
 
 class BtiCase(models.Model):
     """The case's "What to do now" panel: the action guide card of the case's
@@ -86,6 +88,7 @@ class BtiCase(models.Model):
         # The tool lists count the forms of this case (bti.tool.type reads the
         # case from its context). The web client evaluates a field's context
         # before the record is loaded, without its id: set it here.
+        check_specification(self, specification)
         if len(self) == 1:
             specification = dict(specification)
             for name in ("tool_type_ids", "guide_tool_type_ids"):
