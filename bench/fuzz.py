@@ -825,8 +825,20 @@ class Fingerprint:
 # ----------------------------------------------------------------------
 # The server and its log
 # ----------------------------------------------------------------------
+# bti_core/controllers/rpc_boundary: a call Odoo's ORM failed on in Python,
+# refused in words, its traceback logged at WARNING.
+BOUNDARY_MARK = "BTI RPC boundary: refused"
+
+
+def split_boundary(records):
+    """(errors, refusals of the RPC boundary) among the server's records."""
+    boundary = [record for record in records if BOUNDARY_MARK in record]
+    return [record for record in records if BOUNDARY_MARK not in record], boundary
+
+
 class LogWatcher:
-    """The ERROR/CRITICAL records the server logged since the last look."""
+    """The ERROR/CRITICAL records the server logged since the last look, and
+    the refusals of BTI's RPC boundary (WARNING, with their traceback)."""
 
     def __init__(self, path):
         self.path = Path(path)
@@ -846,7 +858,9 @@ class LogWatcher:
             match = LOG_RECORD.match(line)
             if match:
                 current = None
-                if match["level"] in ("ERROR", "CRITICAL"):
+                if match["level"] in ("ERROR", "CRITICAL") or (
+                    match["level"] == "WARNING" and BOUNDARY_MARK in line
+                ):
                     current = [line]
                     records.append(current)
             elif current is not None:
@@ -1695,6 +1709,7 @@ class Fuzzer:
         self.internal_errors = []
         self.expired = Counter()
         self.control_calls = 0
+        self.boundary = Counter()  # where Odoo failed -> refusals at the boundary
 
     # -- one call, judged ------------------------------------------------
     def judge(
@@ -1720,7 +1735,7 @@ class Fuzzer:
             self.expired[role] += 1
             self.client.login(role)
             outcome.verdict = "refused"
-        errors = self.watcher.new_errors()
+        errors, boundary = split_boundary(self.watcher.new_errors())
         self.stats[role]["calls"] += 1
         finding = None
         if outcome.verdict == "accepted":
@@ -1785,6 +1800,7 @@ class Fuzzer:
                 category = "bti" if logger.startswith("odoo.addons.bti_") else "core"
                 where = re.sub(r"\d+", "N", text.split(" ", 1)[-1])[:120]
             finding = {"kind": kind, "category": category, "where": where}
+        finding = finding or self.judge_boundary(role, boundary)
         if self.server.poll() is not None:
             raise SystemExit(f"the server died (exit {self.server.returncode})")
         if finding:
@@ -1792,7 +1808,7 @@ class Fuzzer:
             finding.update(
                 {
                     "name": outcome.name or f"HTTP {outcome.status}",
-                    "debug": debug,
+                    "debug": finding.get("debug", debug),
                     "role": role,
                     "target": target,
                     "args": call_repr,
@@ -1807,6 +1823,25 @@ class Fuzzer:
         else:
             self.stats[role][outcome.verdict] += 1
         return outcome, finding
+
+    def judge_boundary(self, role, records):
+        """A call BTI's RPC boundary refused in words: Odoo's ORM failing in
+        Python on what the client sent is counted; BTI's code on the
+        traceback below its last frame is still a finding."""
+        if not records:
+            return None
+        record = records[0]
+        category, where = odoo_environment(*classify_traceback(record), record)
+        if category == "core":
+            self.stats[role]["boundary"] += 1
+            self.boundary[where] += 1
+            return None
+        return {
+            "kind": "refused at the RPC boundary",
+            "category": category,
+            "where": where,
+            "debug": record,
+        }
 
     def record(self, finding, shrunk=False):
         signature = finding["signature"]
@@ -2147,6 +2182,13 @@ def report(fuzzer, args, seconds):
     )
     if fuzzer.expired:
         print(f"sessions lost and logged in again: {dict(fuzzer.expired)}")
+    if fuzzer.boundary:
+        print(
+            f"\n{total['boundary']} refusals at BTI's RPC boundary (Odoo's ORM "
+            "failing in Python on what the client sent), most often at:"
+        )
+        for where, count in fuzzer.boundary.most_common(12):
+            print(f"  {count:6d}  {where[:150]}")
     print("\ncoverage (targets = (role, model or route, method)):")
     for (phase, tier), counts in sorted(fuzzer.coverage.items()):
         print(f"  phase {phase} tier {tier}: {counts['run']}/{counts['targets']} run")
