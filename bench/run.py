@@ -924,8 +924,16 @@ def main():
 def time_policy_pieces(env, calls=200):
     """Milliseconds per call of the policy's pieces a page asks for (several
     times per request), warm: what a memo of each would save."""
+    from odoo.addons.bti_core.models.bti_query_shape import (  # noqa: PLC0415
+        check_context,
+        check_domain,
+    )
+
     policy = env["bti.access.policy"]
     entries = env["bti.log.entry"]
+    log_page = [("case_id", "=", 1), ("state", "=", "published")]
+    log_page += policy._content_domain(entries)
+    web_context = {"lang": "nb_NO", "tz": "Europe/Oslo", "allowed_company_ids": [1]}
     pieces = {
         "the member's services": policy._services,
         "the memo's case ids": lambda: policy._participation_case_ids(
@@ -934,6 +942,9 @@ def time_policy_pieces(env, calls=200):
         "the case domain": policy._case_domain,
         "the log entries' content domain": lambda: policy._content_domain(entries),
         "the BTI date": policy._today,
+        # bti.query.shape, on every search and every call's context
+        "the shape of the log page's domain": lambda: check_domain(entries, log_page),
+        "the shape of a call's context": lambda: check_context(env, web_context),
     }
     print(f"The policy's pieces, warm, ms per call ({calls} calls):")
     for label, piece in pieces.items():
