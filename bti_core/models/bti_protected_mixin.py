@@ -274,6 +274,8 @@ class BtiProtectedMixin(models.AbstractModel):
 
     def copy(self, default=None):
         refuse_abstract(self)
+        if default is not None:
+            self._bti_check_vals_shape([default])
         if self._bti_no_copy:
             raise UserError(
                 _(

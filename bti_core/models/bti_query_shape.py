@@ -9,6 +9,7 @@ from odoo.models import (
 )
 from odoo.osv import expression
 
+from .abstract_guard import refuse_abstract
 from .bti_vals_shape import INT_MAX, check_vals_list, storable_text
 
 DOMAIN_OPERATORS = {"&": 2, "|": 2, "!": 1}
@@ -76,13 +77,13 @@ def check_context_defaults(model, names):
         check_vals_list(model, [defaults])
 
 
-def check_field_names(model, names, known=False):
+def check_field_names(model, names, known=False, optional=True):
     """A list of field names (``read``, ``default_get``, ``fields_get``,
     ``onchange``): text, and with ``known`` names of this model's fields
     (where Odoo fails on another name with a ValueError or a KeyError)."""
-    if names is None or names is False:
+    if (names is None or names is False) and optional:
         return
-    if isinstance(names, (str, Mapping, int, float)) or (
+    if isinstance(names, (str, Mapping, int, float, type(None))) or (
         isinstance(names, (list, tuple, Set, KeysView))
         and not all(isinstance(name, str) and storable_text(name) for name in names)
     ):
@@ -438,6 +439,7 @@ class BtiQueryShape(models.AbstractModel):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
+        refuse_abstract(self)
         check_limits(self.env, offset, limit)
         check_domain(self, domain)
         check_order(self, order)
@@ -455,11 +457,12 @@ class BtiQueryShape(models.AbstractModel):
 
     @api.model
     def default_get(self, fields_list):
-        check_field_names(self, fields_list)
+        check_field_names(self, fields_list, optional=False)
         check_context_defaults(self, fields_list)
         return super().default_get(fields_list)
 
     def read(self, fields=None, load="_classic_read"):
+        refuse_abstract(self)
         check_field_names(self, fields, known=True)
         return super().read(fields=fields, load=load)
 
@@ -470,6 +473,7 @@ class BtiQueryShape(models.AbstractModel):
         return super().fields_get(allfields=allfields, attributes=attributes)
 
     def web_read(self, specification):
+        refuse_abstract(self)
         check_specification(self, specification)
         return super().web_read(specification)
 
@@ -489,10 +493,12 @@ class BtiQueryShape(models.AbstractModel):
         )
 
     def web_save(self, vals, specification, next_id=None):
+        refuse_abstract(self)
         check_specification(self, specification)
         return super().web_save(vals, specification, next_id=next_id)
 
     def onchange(self, values, field_names, fields_spec):
+        refuse_abstract(self)
         if not isinstance(values, Mapping):
             check_vals_list(self, [values])
         check_field_names(self, list(values), known=True)

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .boolean_search import boolean_search
+from .bti_vals_shape import check_vals_list
 
 
 class ResPartner(models.Model):
@@ -53,6 +54,8 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # BTI reads the values first: their shape before anything reads them.
+        check_vals_list(self, vals_list)
         if not self.env.su and any("bti_confidential" in vals for vals in vals_list):
             self._bti_refuse_confidential()
         return super().create(vals_list)
@@ -61,6 +64,7 @@ class ResPartner(models.Model):
         # Only the system marks a person confidential (when a case names them),
         # and nobody unmarks them: unmarked, every internal user would find the
         # child by name.
+        check_vals_list(self, [vals])
         if "bti_confidential" in vals and not self.env.su:
             self._bti_refuse_confidential()
         return super().write(vals)

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .bti_vals_shape import check_vals_list
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -23,11 +25,13 @@ class ResUsers(models.Model):
     # in Discuss (see readme/CONFIGURE.md).
     @api.model_create_multi
     def create(self, vals_list):
+        check_vals_list(self, vals_list)
         users = super().create(vals_list)
         users._bti_set_home_action()
         return users
 
     def write(self, vals):
+        check_vals_list(self, [vals])
         res = super().write(vals)
         if any(
             key == "groups_id" or key.startswith(("in_group_", "sel_groups_"))

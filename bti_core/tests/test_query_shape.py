@@ -260,6 +260,28 @@ class TestQueryShape(BtiCommon):
         ).default_get(["service_id"])
         self.assertEqual(defaults["service_id"], self.kindergarten.id)
 
+    def test_default_get_takes_a_list(self):
+        cases = self.env["bti.case"].with_user(self.kg_teacher)
+        for bad in (None, False, "name", {"name": 1}):
+            self._assert_refused(lambda b=bad: cases.default_get(b), bad=bad)
+
+    def test_partner_and_user_values_refused_in_words(self):
+        """res.partner and res.users: BTI's overrides read the values before
+        Odoo, so their shape is checked first there too."""
+        partners = self.env["res.partner"].with_user(self.kg_teacher)
+        partner = partners.create({"name": "Shape Test"})
+        for vals_list in ("x", [1], [{"name": "x", "lang": {"a": 1}}], [{None: 1}]):
+            self._assert_refused(
+                lambda v=vals_list: partners.create(v), vals_list=vals_list
+            )
+        for vals in ({"parent_id": "x"}, {"email": ["a"]}, {"category_id": [[9]]}):
+            self._assert_refused(lambda v=vals: partner.write(v), vals=vals)
+        user = self.kg_teacher.with_user(self.env.ref("base.user_admin"))
+        for vals in ({"groups_id": "x"}, {"company_id": 2**40}):
+            self._assert_refused(lambda v=vals: user.write(v), vals=vals)
+        partner.write({"email": "shape@example.com", "category_id": [(6, 0, [])]})
+        self.assertEqual(partner.email, "shape@example.com")
+
     def test_raised_in_bti_tells_our_code_from_odoos(self):
         try:
             self.env["bti.case"]._fields["no_such_field"]  # noqa: B018

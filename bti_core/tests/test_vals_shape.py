@@ -157,11 +157,11 @@ class TestValsShape(BtiCommon):
 
     def test_shared_parts_refuse_every_call(self):
         """A client may name an abstract BTI model (a mixin) over JSON-RPC:
-        create, write, unlink and, where BTI overrides them, copy, export and
-        the chatter are refused (an AccessError; Odoo's own refusal of an
-        export is a UserError) before any BTI override runs on a model
-        without a table (bench/fuzz.py found TypeErrors and AttributeErrors
-        there)."""
+        create, write, unlink, the reads and searches and, where BTI overrides
+        them, copy, export and the chatter are refused (an AccessError;
+        Odoo's own refusal of an export is a UserError) before any BTI
+        override runs on a model without a table (bench/fuzz.py found
+        TypeErrors and AttributeErrors there)."""
         abstract = [
             name
             for name in sorted(self.env.registry)
@@ -185,6 +185,15 @@ class TestValsShape(BtiCommon):
                 calls["message_notify"] = lambda m=model: m.message_notify(
                     body="x", partner_ids=[self.kg_teacher.partner_id.id]
                 )
+            if any(
+                getattr(cls, "_name", None) == "bti.query.shape"
+                for cls in type(model).__mro__
+            ):
+                calls["read"] = lambda r=records: r.read(["id"])
+                calls["web_read"] = lambda r=records: r.web_read({"id": {}})
+                calls["search"] = lambda m=model: m.search([])
+                calls["read_group"] = lambda m=model: m.read_group([], ["id"], [])
+                calls["onchange"] = lambda m=model: m.onchange({}, [], {})
             for method, call in calls.items():
                 self._assert_refused_in_words(call, model=name, method=method)
 
