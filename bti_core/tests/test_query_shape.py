@@ -7,6 +7,7 @@ fails on in Python is a clear refusal at the RPC boundary
 
 import json
 import logging
+import xmlrpc.client
 
 from odoo import api
 from odoo.exceptions import AccessError, UserError
@@ -394,3 +395,25 @@ class TestRpcBoundary(BtiCommon, HttpCase):
             "This call cannot be carried out: modified was given arguments it "
             "does not take.",
         )
+
+    def test_xmlrpc_refused_in_words(self):
+        case = self._level2_case()
+        body = xmlrpc.client.dumps(
+            (
+                self.env.cr.dbname,
+                self.kg_teacher.id,
+                "kg_teacher",
+                "bti.case",
+                "modified",
+                [[case.id], ["no_such_field"]],
+                {"context": {"lang": "nb_NO"}},
+            ),
+            "execute_kw",
+        )
+        with mute_logger("odoo.http", "odoo.addons.bti_core.controllers.rpc_boundary"):
+            response = self.url_open(
+                "/xmlrpc/2/object", data=body, headers={"Content-Type": "text/xml"}
+            )
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            xmlrpc.client.loads(response.content)
+        self.assertIn("modified fikk argumenter", caught.exception.faultString)
