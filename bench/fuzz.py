@@ -70,7 +70,10 @@ when it first renders a page), calendar_event, res_partner and res_users, is
 taken before and after each refused call (the "before" of a call is the
 "after" of the previous refused one). Each finding is classified by the
 server's traceback: raised in BTI code, raised in Odoo core below a BTI frame,
-or Odoo core only. A new BTI or BTI-below-core finding (or a changed
+or Odoo core only. A refusal of BTI's RPC boundary (bti_core/controllers/
+rpc_boundary: Odoo's ORM failing in Python on what the client sent, answered
+with a UserError, its traceback logged at WARNING) is classified by that
+traceback the same way: counted when it is Odoo's, a finding otherwise. A new BTI or BTI-below-core finding (or a changed
 database) stops its (role, model, method) and is shrunk by hypothesis (at
 most ``--shrink-calls`` calls); core-only findings are counted and kept with
 their smallest arguments. ``res.users`` calls never carry ``login`` or

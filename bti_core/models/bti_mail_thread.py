@@ -4,7 +4,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError, ValidationError
 
 from .abstract_guard import refuse_abstract
-from .bti_vals_shape import is_id
+from .bti_vals_shape import is_id, storable_text
 
 # The arguments of message_post and message_notify that BTI reads itself
 # (the recipients are filtered) or that name records: lists of ids and ids.
@@ -28,6 +28,15 @@ def check_message_kwargs(env, kwargs):
             fits = is_id(value)
         if not fits:
             raise UserError(env._("%(name)s is not valid for a message.", name=name))
+    for name, value in kwargs.items():
+        # NUL bytes and lone surrogates fail in psycopg2 (an ERROR in the log).
+        if isinstance(value, str) and not storable_text(value):
+            raise UserError(env._("%(name)s is not valid for a message.", name=name))
+    types = env["mail.message"]._fields["message_type"].get_values(env)
+    if "message_type" in kwargs and kwargs["message_type"] not in types:
+        raise UserError(
+            env._("%(name)s is not valid for a message.", name="message_type")
+        )
 
 
 class BtiMailThread(models.AbstractModel):
@@ -127,6 +136,15 @@ class BtiMailThread(models.AbstractModel):
                 list(kwargs["partner_ids"])
             )
         return super().message_post(**kwargs)
+
+    def activity_send_mail(self, template_id):
+        # Odoo browses the template with what the client sent: text reaches
+        # PostgreSQL as an id.
+        if "activity_ids" not in self._fields or not is_id(template_id):
+            raise UserError(
+                self.env._("%(name)s is not valid for a message.", name="template_id")
+            )
+        return super().activity_send_mail(template_id)
 
     def message_notify(self, **kwargs):
         refuse_abstract(self)

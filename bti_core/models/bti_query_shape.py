@@ -1,5 +1,7 @@
 from collections.abc import KeysView, Mapping, Set
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.models import (
@@ -10,7 +12,7 @@ from odoo.models import (
 from odoo.osv import expression
 
 from .abstract_guard import refuse_abstract
-from .bti_vals_shape import INT_MAX, check_vals_list, storable_text
+from .bti_vals_shape import INT_MAX, check_links_exist, check_vals_list, storable_text
 
 DOMAIN_OPERATORS = {"&": 2, "|": 2, "!": 1}
 TERM_OPERATORS = frozenset(expression.TERM_OPERATORS) | {"<>"}
@@ -35,14 +37,9 @@ COUNT_MAX = 2**63 - 1
 CONTEXT_TEXT_KEYS = ("lang", "tz")
 
 
-def check_context(env, context):
-    """Refuse a context whose language, time zone or companies are not of the
-    kind Odoo's Environment reads: a dict or a list as ``lang`` fails there
-    with a TypeError (unhashable) at the first translation, an integer or a
-    list of lists as ``allowed_company_ids`` at the first look at the
-    company."""
-    if not isinstance(context, Mapping):
-        raise UserError(env._("The context of a call is a mapping of keys to values."))
+def _bad_context_key(context):
+    """The first key of a context Odoo's Environment (or pytz) would fail
+    on, else None."""
     for key in CONTEXT_TEXT_KEYS:
         value = context.get(key)
         if not (
@@ -50,7 +47,9 @@ def check_context(env, context):
             or value is False
             or (isinstance(value, str) and storable_text(value))
         ):
-            raise UserError(env._("The context's %(key)s is not valid.", key=key))
+            return key
+    if context.get("tz") and context["tz"] not in pytz.all_timezones_set:
+        return "tz"
     companies = context.get("allowed_company_ids")
     if companies and not (
         isinstance(companies, (list, tuple))
@@ -59,14 +58,30 @@ def check_context(env, context):
             for cid in companies
         )
     ):
-        raise UserError(
-            env._("The context's %(key)s is not valid.", key="allowed_company_ids")
-        )
+        return "allowed_company_ids"
+    return None
+
+
+def check_context(env, context):
+    """Refuse a context whose language, time zone or companies are not of the
+    kind Odoo's Environment reads: a dict or a list as ``lang`` fails there
+    with a TypeError (unhashable) at the first translation, an integer or a
+    list of lists as ``allowed_company_ids`` at the first look at the
+    company, an unknown ``tz`` in pytz. The refusal is worded in the
+    environment's language, or in English when that context is the broken
+    one."""
+    if not isinstance(context, Mapping):
+        raise UserError(env._("The context of a call is a mapping of keys to values."))
+    key = _bad_context_key(context)
+    if key:
+        if _bad_context_key(env.context):
+            env = env(context={})
+        raise UserError(env._("The context's %(key)s is not valid.", key=key))
 
 
 def check_context_defaults(model, names):
     """The context's ``default_<field>`` values for the fields asked for,
-    checked like values of ``create`` (they end up in one)."""
+    checked like values of ``create`` (they end up in one), links included."""
     context = model.env.context
     defaults = {
         name: context["default_" + name]
@@ -75,6 +90,7 @@ def check_context_defaults(model, names):
     }
     if defaults:
         check_vals_list(model, [defaults])
+        check_links_exist(model, [defaults])
 
 
 def check_field_names(model, names, known=False, optional=True):

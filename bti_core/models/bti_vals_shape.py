@@ -106,6 +106,28 @@ def check_required(model, vals_list):
             )
 
 
+def check_links_exist(model, vals_list):
+    """Refuse, naming the field, a many2one value naming a record that does
+    not exist: PostgreSQL's foreign key would refuse it after the INSERT,
+    with an ERROR in the log. One query per model linked to."""
+    wanted = {}
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = model._fields[name]
+            if field.type == "many2one" and is_id(value):
+                wanted.setdefault(field, set()).add(value)
+    for field, ids in wanted.items():
+        missing = ids - set(model.env[field.comodel_name].browse(ids).exists().ids)
+        if missing:
+            raise UserError(
+                model.env._(
+                    "%(field)s: the record %(id)s does not exist.",
+                    field=field._description_string(model.env),
+                    id=min(missing),
+                )
+            )
+
+
 def _refuse(env, field, value):
     label = field._description_string(env)
     if isinstance(value, str) and not storable_text(value):
@@ -226,11 +248,13 @@ class BtiValsShape(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._bti_check_vals_shape(vals_list)
+        check_links_exist(self, vals_list)
         check_required(self, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         self._bti_check_vals_shape([vals])
+        check_links_exist(self, [vals])
         return super().write(vals)
 
     @api.model

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .boolean_search import boolean_search
+from .bti_query_shape import check_context
 from .bti_vals_shape import check_vals_list
 
 
@@ -55,6 +56,7 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # BTI reads the values first: their shape before anything reads them.
+        check_context(self.env, self.env.context)
         check_vals_list(self, vals_list)
         if not self.env.su and any("bti_confidential" in vals for vals in vals_list):
             self._bti_refuse_confidential()
@@ -64,6 +66,7 @@ class ResPartner(models.Model):
         # Only the system marks a person confidential (when a case names them),
         # and nobody unmarks them: unmarked, every internal user would find the
         # child by name.
+        check_context(self.env, self.env.context)
         check_vals_list(self, [vals])
         if "bti_confidential" in vals and not self.env.su:
             self._bti_refuse_confidential()

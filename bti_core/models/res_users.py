@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from .bti_query_shape import check_context
 from .bti_vals_shape import check_vals_list
 
 
@@ -25,12 +26,14 @@ class ResUsers(models.Model):
     # in Discuss (see readme/CONFIGURE.md).
     @api.model_create_multi
     def create(self, vals_list):
+        check_context(self.env, self.env.context)
         check_vals_list(self, vals_list)
         users = super().create(vals_list)
         users._bti_set_home_action()
         return users
 
     def write(self, vals):
+        check_context(self.env, self.env.context)
         check_vals_list(self, [vals])
         res = super().write(vals)
         if any(

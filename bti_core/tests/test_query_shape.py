@@ -26,6 +26,7 @@ BAD_CONTEXTS = (
     {"lang": ["nb_NO"]},
     {"lang": 7},
     {"tz": {"a": 1}},
+    {"tz": "Mars/Olympus_Mons"},
     {"allowed_company_ids": 5},
     {"allowed_company_ids": [[1]]},
     {"allowed_company_ids": ["x"]},
@@ -282,6 +283,52 @@ class TestQueryShape(BtiCommon):
             self._assert_refused(lambda v=vals: user.write(v), vals=vals)
         partner.write({"email": "shape@example.com", "category_id": [(6, 0, [])]})
         self.assertEqual(partner.email, "shape@example.com")
+
+    def test_links_to_no_record_refused_in_words(self):
+        """A wizard given a case that does not exist (in its values or the
+        context's default) is refused naming the field, before PostgreSQL's
+        foreign key."""
+        wizards = self.env["bti.case.decision.wizard"].with_user(self.kg_teacher)
+        missing = self.env["bti.case"].search([], order="id desc", limit=1).id + 1000
+        self._assert_refused(
+            lambda: wizards.with_context(default_case_id=missing).create({}),
+            how="context default",
+        )
+        self._assert_refused(lambda: wizards.create({"case_id": missing}), how="values")
+        with self.assertRaisesRegex(UserError, str(missing)):
+            wizards.create({"case_id": missing})
+
+    def test_message_arguments_refused_in_words(self):
+        case = self.case.with_user(self.kg_teacher)
+        partner = self.kg_teacher.partner_id.id
+        for kwargs in (
+            {"body": "x", "subject": "\ud800"},
+            {"body": "a\x00b"},
+            {"body": "x", "message_type": 0},
+            {"body": "x", "message_type": "nope"},
+            {"body": "x", "partner_ids": partner},
+            {"body": "x", "author_id": "x"},
+        ):
+            self._assert_refused(lambda k=kwargs: case.message_post(**k), kwargs=kwargs)
+            self._assert_refused(
+                lambda k=kwargs: (
+                    case.message_notify(**dict(k, partner_ids=[partner]))
+                    if "partner_ids" not in k
+                    else case.message_notify(**k)
+                ),
+                kwargs=kwargs,
+                method="message_notify",
+            )
+        for template in ("x", [1], None, 2**40):
+            self._assert_refused(
+                lambda t=template: case.activity_send_mail(t), template=template
+            )
+
+    def test_partner_and_user_contexts_refused_in_words(self):
+        partner = self.kg_teacher.partner_id.with_user(self.kg_teacher)
+        for context in ({"lang": {"nb": 1}}, {"tz": "Mars/Olympus_Mons"}):
+            with self.assertRaisesRegex(UserError, "context's"):
+                partner.with_context(**context).write({"email": "k@example.com"})
 
     def test_raised_in_bti_tells_our_code_from_odoos(self):
         try:
