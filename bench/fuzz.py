@@ -58,26 +58,27 @@ The oracle. A JSON-RPC answer is fine when it is a result or an error named
 odoo.exceptions.UserError / ValidationError / AccessError / AccessDenied /
 MissingError / RedirectWarning (or a subclass), a werkzeug 4xx, or
 odoo.http.SessionExpiredException for the anonymous; an HTTP route is fine
-with 2xx/3xx/400/403/404/405/413/429 (a 303 to /web/login for the
-anonymous). Anything else is a finding, so is an ERROR record in the server's
-log during the call, and so is a refused call (an error, or a 4xx, or the
-anonymous' redirect) after which the database differs: a fingerprint
-(``count(*)``, ``sum(hashtext(row::text))``) of every table of a BTI model
-and of its many2many tables, except ``bti_access_log`` (reads are logged
-there by design, refused ones included), plus mail_message, mail_activity,
-mail_followers, ir_attachment (without the web asset bundles the server makes
-when it first renders a page), calendar_event, res_partner and res_users, is
-taken before and after each refused call (the "before" of a call is the
-"after" of the previous refused one). Each finding is classified by the
-server's traceback: raised in BTI code, raised in Odoo core below a BTI frame,
-or Odoo core only. A refusal of BTI's RPC boundary (bti_core/controllers/
-rpc_boundary: Odoo's ORM failing in Python on what the client sent, answered
-with a UserError, its traceback logged at WARNING) is classified by that
-traceback the same way: counted when it is Odoo's, a finding otherwise. A new BTI or BTI-below-core finding (or a changed
-database) stops its (role, model, method) and is shrunk by hypothesis (at
-most ``--shrink-calls`` calls); core-only findings are counted and kept with
-their smallest arguments. ``res.users`` calls never carry ``login`` or
-password fields (a role that changes its own would lock itself out).
+with 2xx/3xx/400/403/404/405/413/429 (a 303 to /web/login for the anonymous).
+Anything else is a finding, so is an ERROR record in the server's log during
+the call, and so is a refused call (an error, or a 4xx, or the anonymous'
+redirect) after which the database differs: a fingerprint (``count(*)``,
+``sum(hashtext(row::text))``) of every table of a BTI model and of its
+many2many tables, except ``bti_access_log`` (reads are logged there by design,
+refused ones included), plus mail_message, mail_activity, mail_followers,
+ir_attachment (without the web asset bundles the server makes when it first
+renders a page), calendar_event, res_partner and res_users, is taken before
+and after each refused call (the "before" of a call is the "after" of the
+previous refused one). Each finding is classified by the server's traceback:
+raised in BTI code, raised in Odoo core below a BTI frame, or Odoo core only.
+A refusal of BTI's RPC boundary (bti_core/controllers/rpc_boundary: Odoo's
+ORM failing in Python on what the client sent, answered with a UserError, its
+traceback logged at WARNING) is classified by that traceback the same way:
+counted when it is Odoo's, a finding otherwise. A new BTI or BTI-below-core
+finding (or a changed database) stops its (role, model, method) and is shrunk
+by hypothesis (at most ``--shrink-calls`` calls); core-only findings are
+counted and kept with their smallest arguments. ``res.users`` calls never
+carry ``login`` or password fields (a role that changes its own would lock
+itself out).
 
 Phases, so that accepted writes come last: (A) calls that do not write, every
 role, until 35 % of ``--minutes``; (B) writing calls of the roles that are
