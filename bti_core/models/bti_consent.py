@@ -83,6 +83,8 @@ class BtiConsent(models.Model):
         {"draft", "given", "refused", "withdrawn", "expired", "cancelled"}
     )
     _order = "date desc, id desc"
+    # The name is computed: a name search looks for the case's reference.
+    _rec_names_search = ["case_id.name"]
 
     name = fields.Char(compute="_compute_name")
     case_id = fields.Many2one("bti.case", required=True, ondelete="cascade", index=True)

@@ -75,25 +75,29 @@ def check_required(model, vals_list):
     required = [
         field
         for field in model._fields.values()
-        if field.required
-        and field.store
-        and not field.compute
-        and field.type in NULL_WHEN_EMPTY
+        if field.required and field.store and not field.compute
     ]
     for vals in vals_list:
+        # Absent, any kind is stored NULL; given as False, only these kinds
+        # (numbers store 0, booleans false).
         missing = [
-            field.name
+            field
             for field in required
-            if vals.get(field.name) is None or vals.get(field.name) is False
+            if field.name not in vals
+            or (field.type in NULL_WHEN_EMPTY and vals[field.name] in (None, False))
         ]
-        absent = [name for name in missing if name not in vals]
+        absent = [field.name for field in missing if field.name not in vals]
         if absent:
             defaults = model.default_get(absent)
             missing = [
-                name
-                for name in missing
-                if name in vals or defaults.get(name) in (None, False)
+                field.name
+                for field in missing
+                if field.name in vals
+                or defaults.get(field.name) is None
+                or (field.type in NULL_WHEN_EMPTY and defaults[field.name] is False)
             ]
+        else:
+            missing = [field.name for field in missing]
         if missing:
             raise UserError(
                 model.env._(

@@ -5,6 +5,7 @@ specifications and read_group's field lists), and what Odoo's ORM still
 fails on in Python is a clear refusal at the RPC boundary
 (controllers/rpc_boundary)."""
 
+import contextlib
 import json
 import logging
 import xmlrpc.client
@@ -329,6 +330,21 @@ class TestQueryShape(BtiCommon):
         for context in ({"lang": {"nb": 1}}, {"tz": "Mars/Olympus_Mons"}):
             with self.assertRaisesRegex(UserError, "context's"):
                 partner.with_context(**context).write({"email": "k@example.com"})
+
+    def test_every_model_searches_its_names(self):
+        """name_search on every BTI model searches a field that can be
+        searched: a computed name without a search logs Odoo's ERROR "cannot
+        be searched" (bench/fuzz.py found bti.consent)."""
+        for name in sorted(self.env.registry):
+            model = self.env[name]
+            if not name.startswith("bti.") or model._abstract:
+                continue
+            with (
+                self.subTest(model=name),
+                self.assertNoLogs("odoo.osv.expression", "ERROR"),
+                contextlib.suppress(*REFUSED),  # no read right: refused is fine
+            ):
+                model.with_user(self.kg_teacher).name_search("x")
 
     def test_raised_in_bti_tells_our_code_from_odoos(self):
         try:
