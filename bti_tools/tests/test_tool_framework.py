@@ -147,6 +147,12 @@ class TestToolFramework(ToolsCommon):
                         self.school_teacher
                     ).create(dict(vals, visibility="participants")).action_confirm()
         self.assertFalse(other.log_entry_id)
+        # Without the tool's id (an integer: stored NULL when absent), refused
+        # naming the field before PostgreSQL's NOT NULL (bench/fuzz.py).
+        with self.assertRaisesRegex(UserError, "must be filled in"):
+            self.env["bti.tool.share.wizard"].with_user(self.kg_teacher).create(
+                {"res_model": "bti.tool.observation", "visibility": "participants"}
+            )
 
     def test_a_case_the_user_cannot_open(self):
         case = self._new_case()
