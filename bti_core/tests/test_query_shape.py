@@ -320,6 +320,14 @@ class TestQueryShape(BtiCommon):
                 kwargs=kwargs,
                 method="message_notify",
             )
+        # A BTI model whose chatter is Odoo's own: the same checks.
+        service = self.kindergarten.with_user(self.env.ref("base.user_admin"))
+        for kwargs in ({"body": "x", "author_id": "\ud800"}, {"body": "a\x00"}):
+            self._assert_refused(
+                lambda k=kwargs: service.message_notify(partner_ids=[partner], **k),
+                kwargs=kwargs,
+                model="bti.service",
+            )
         for template in ("x", [1], None, 2**40):
             self._assert_refused(
                 lambda t=template: case.activity_send_mail(t), template=template
