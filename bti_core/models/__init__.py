@@ -5,6 +5,7 @@ from . import bti_vals_shape
 from . import bti_protected_mixin
 from . import bti_access_source
 from . import bti_info_category
+from . import bti_chatter_shape
 from . import bti_service
 from . import bti_level
 from . import bti_level_step

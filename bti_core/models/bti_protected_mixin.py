@@ -376,7 +376,8 @@ class BtiProtectedMixin(models.AbstractModel):
                 )
             roles = record._bti_action_roles(user)
             if not any(allowed & roles for allowed in in_state):
-                lang = self.env.lang or "en_US"
+                # The language _() below finds: the context's, else the user's.
+                lang = self.env.lang or self.env.user.lang or "en_US"
                 names = {name for allowed in in_state for name in allowed}
                 who = sorted(ROLE_LABELS[name]._translate(lang) for name in names)
                 raise AccessError(

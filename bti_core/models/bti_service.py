@@ -11,7 +11,7 @@ class BtiService(models.Model):
 
     _name = "bti.service"
     _description = "BTI Service"
-    _inherit = ["mail.thread", "bti.protected.mixin"]
+    _inherit = ["bti.chatter.shape", "bti.protected.mixin"]
     # Configuration, kept by BTI administrators (their rights and rules decide
     # who; the lists say what): every field but the computed count.
     _bti_create_fields = frozenset(

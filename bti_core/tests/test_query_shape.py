@@ -379,6 +379,25 @@ class TestRpcBoundary(BtiCommon, HttpCase):
         )
         return response.json().get("error", {}).get("data", {})
 
+    def _execute_kw(self, method, *args):
+        """/jsonrpc execute_kw on bti.case as the kindergarten teacher."""
+        with mute_logger("odoo.http", "odoo.addons.bti_core.controllers.rpc_boundary"):
+            return self._post(
+                "/jsonrpc",
+                {
+                    "service": "object",
+                    "method": "execute_kw",
+                    "args": [
+                        self.env.cr.dbname,
+                        self.kg_teacher.id,
+                        "kg_teacher",
+                        "bti.case",
+                        method,
+                        *args,
+                    ],
+                },
+            )
+
     def test_odoos_python_errors_refused_in_words_on_bti_models(self):
         """modified() given a name that is no field fails in Odoo's ORM with
         a KeyError: on a BTI model a translated UserError, with the traceback
@@ -409,23 +428,9 @@ class TestRpcBoundary(BtiCommon, HttpCase):
         self.assertIn("BTI RPC boundary: refused bti.case.modified", logs.output[0])
         self.assertIn("KeyError", logs.output[0])
         # The same through /jsonrpc, in the call's language.
-        with mute_logger("odoo.http", "odoo.addons.bti_core.controllers.rpc_boundary"):
-            error = self._post(
-                "/jsonrpc",
-                {
-                    "service": "object",
-                    "method": "execute_kw",
-                    "args": [
-                        self.env.cr.dbname,
-                        self.kg_teacher.id,
-                        "kg_teacher",
-                        "bti.case",
-                        "modified",
-                        [[case.id], ["no_such_field"]],
-                        {"context": {"lang": "nb_NO"}},
-                    ],
-                },
-            )
+        error = self._execute_kw(
+            "modified", [[case.id], ["no_such_field"]], {"context": {"lang": "nb_NO"}}
+        )
         self.assertEqual(error.get("name"), "odoo.exceptions.UserError")
         self.assertIn("modified fikk argumenter", error["message"])
 
@@ -445,22 +450,7 @@ class TestRpcBoundary(BtiCommon, HttpCase):
             )
         self.assertNotEqual(error.get("name"), "odoo.exceptions.UserError")
         case = self._level2_case()
-        with mute_logger("odoo.http", "odoo.addons.bti_core.controllers.rpc_boundary"):
-            error = self._post(
-                "/jsonrpc",
-                {
-                    "service": "object",
-                    "method": "execute_kw",
-                    "args": [
-                        self.env.cr.dbname,
-                        self.kg_teacher.id,
-                        "kg_teacher",
-                        "bti.case",
-                        "modified",
-                        [[case.id], {"a": 1}],
-                    ],
-                },
-            )
+        error = self._execute_kw("modified", [[case.id], {"a": 1}])
         self.assertEqual(
             error.get("message"),
             "This call cannot be carried out: modified was given arguments it "

@@ -38,7 +38,7 @@ class BtiMeasureCatalogue(models.Model):
 
     _name = "bti.measure.catalogue"
     _description = "BTI Catalogue of Measures"
-    _inherit = ["mail.thread", "bti.protected.mixin"]
+    _inherit = ["bti.chatter.shape", "bti.protected.mixin"]
     _order = "sequence, name"
     _bti_create_fields = CATALOGUE_FIELDS
     _bti_write_fields = {"*": CATALOGUE_FIELDS}

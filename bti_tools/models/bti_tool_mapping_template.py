@@ -36,7 +36,7 @@ class BtiToolMappingTemplate(models.Model):
 
     _name = "bti.tool.mapping.template"
     _description = "BTI Mapping Template"
-    _inherit = ["mail.thread", "bti.protected.mixin"]
+    _inherit = ["bti.chatter.shape", "bti.protected.mixin"]
     _order = "sequence, id"
     _bti_create_fields = TEMPLATE_FIELDS
     _bti_write_fields = {"*": _bti_create_fields}
