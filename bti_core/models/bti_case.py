@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.no import fodselsnummer
 
@@ -9,6 +11,7 @@ from odoo.tools import format_date
 from ..rules import age as age_rules
 from .boolean_search import boolean_search
 from .bti_access_logged import TECHNICAL_FIELDS
+from .bti_query_shape import check_field_names
 
 # What a user sets when opening a case. Everything else (reference, state,
 # level, decision, closing, holder, violence suspicion…) is set by the system
@@ -320,6 +323,9 @@ class BtiCase(models.Model):
             case.is_accessible = case in accessible_sudo
 
     def modified(self, fnames, create=False, before=False):
+        # Public over RPC; the ORM itself passes lists and dicts of names.
+        names = list(fnames) if isinstance(fnames, Mapping) else fnames
+        check_field_names(self, names, known=True, optional=False)
         # The child of a case is among the persons its readers see.
         if create or "subject_partner_id" in fnames:
             self.env["bti.access.policy"]._forget_granted()

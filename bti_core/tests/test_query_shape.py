@@ -263,6 +263,13 @@ class TestQueryShape(BtiCommon):
         ).default_get(["service_id"])
         self.assertEqual(defaults["service_id"], self.kindergarten.id)
 
+    def test_modified_takes_field_names(self):
+        """bti.case reads the names given to modified() (public over RPC)."""
+        case = self.case.with_user(self.kg_teacher)
+        for bad in (None, 5, "x", ["no_such_field"]):
+            self._assert_refused(lambda b=bad: case.modified(b), bad=bad)
+        case.modified(["subject_partner_id"])
+
     def test_default_get_takes_a_list(self):
         cases = self.env["bti.case"].with_user(self.kg_teacher)
         for bad in (None, False, "name", {"name": 1}):
