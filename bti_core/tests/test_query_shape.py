@@ -387,7 +387,8 @@ class TestRpcBoundary(BtiCommon, HttpCase):
         return response.json().get("error", {}).get("data", {})
 
     def _execute_kw(self, method, *args):
-        """/jsonrpc execute_kw on bti.case as the kindergarten teacher."""
+        """/jsonrpc execute_kw on a case's participant as the kindergarten
+        teacher (bti.case checks the names modified() reads itself)."""
         with mute_logger("odoo.http", "odoo.addons.bti_core.controllers.rpc_boundary"):
             return self._post(
                 "/jsonrpc",
@@ -398,7 +399,7 @@ class TestRpcBoundary(BtiCommon, HttpCase):
                         self.env.cr.dbname,
                         self.kg_teacher.id,
                         "kg_teacher",
-                        "bti.case",
+                        "bti.case.participant",
                         method,
                         *args,
                     ],
@@ -407,9 +408,11 @@ class TestRpcBoundary(BtiCommon, HttpCase):
 
     def test_odoos_python_errors_refused_in_words_on_bti_models(self):
         """modified() given a name that is no field fails in Odoo's ORM with
-        a KeyError: on a BTI model a translated UserError, with the traceback
-        at WARNING for the operator."""
+        a KeyError: on a BTI model (a participant: its override hands the
+        names on) a translated UserError, the traceback at WARNING for the
+        operator."""
         case = self._level2_case()
+        participant = case.participant_ids[:1]
         self.authenticate("kg_teacher", "kg_teacher")
         with (
             self.assertLogs(
@@ -418,11 +421,11 @@ class TestRpcBoundary(BtiCommon, HttpCase):
             mute_logger("odoo.http"),
         ):
             error = self._post(
-                "/web/dataset/call_kw/bti.case/modified",
+                "/web/dataset/call_kw/bti.case.participant/modified",
                 {
-                    "model": "bti.case",
+                    "model": "bti.case.participant",
                     "method": "modified",
-                    "args": [[case.id], ["no_such_field"]],
+                    "args": [[participant.id], ["no_such_field"]],
                     "kwargs": {"context": {"lang": "nb_NO"}},
                 },
             )
@@ -432,11 +435,15 @@ class TestRpcBoundary(BtiCommon, HttpCase):
             "Dette kallet kan ikke utføres: modified fikk argumenter den ikke "
             "tar imot.",
         )
-        self.assertIn("BTI RPC boundary: refused bti.case.modified", logs.output[0])
+        self.assertIn(
+            "BTI RPC boundary: refused bti.case.participant.modified", logs.output[0]
+        )
         self.assertIn("KeyError", logs.output[0])
         # The same through /jsonrpc, in the call's language.
         error = self._execute_kw(
-            "modified", [[case.id], ["no_such_field"]], {"context": {"lang": "nb_NO"}}
+            "modified",
+            [[participant.id], ["no_such_field"]],
+            {"context": {"lang": "nb_NO"}},
         )
         self.assertEqual(error.get("name"), "odoo.exceptions.UserError")
         self.assertIn("modified fikk argumenter", error["message"])
@@ -457,7 +464,8 @@ class TestRpcBoundary(BtiCommon, HttpCase):
             )
         self.assertNotEqual(error.get("name"), "odoo.exceptions.UserError")
         case = self._level2_case()
-        error = self._execute_kw("modified", [[case.id], {"a": 1}])
+        participant = case.participant_ids[:1]
+        error = self._execute_kw("modified", [[participant.id], {"a": 1}])
         self.assertEqual(
             error.get("message"),
             "This call cannot be carried out: modified was given arguments it "
@@ -466,14 +474,15 @@ class TestRpcBoundary(BtiCommon, HttpCase):
 
     def test_xmlrpc_refused_in_words(self):
         case = self._level2_case()
+        participant = case.participant_ids[:1]
         body = xmlrpc.client.dumps(
             (
                 self.env.cr.dbname,
                 self.kg_teacher.id,
                 "kg_teacher",
-                "bti.case",
+                "bti.case.participant",
                 "modified",
-                [[case.id], ["no_such_field"]],
+                [[participant.id], ["no_such_field"]],
                 {"context": {"lang": "nb_NO"}},
             ),
             "execute_kw",
