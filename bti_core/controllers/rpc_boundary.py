@@ -129,10 +129,14 @@ class BtiRPC(RPC):
 
     def _xmlrpc(self, service):
         try:
-            params, method = xmlrpc.client.loads(
-                request.httprequest.get_data(), use_datetime=True
-            )
-        except Exception:  # noqa: BLE001 - Odoo's own parse reports it
-            params, method = None, None
-        with bti_call_boundary(*_object_call(service, method, params)):
             return super()._xmlrpc(service)
+        except MALFORMED as error:
+            # Which model was called, read again only when the call failed.
+            try:
+                params, method = xmlrpc.client.loads(
+                    request.httprequest.get_data(), use_datetime=True
+                )
+            except Exception:  # noqa: BLE001 - Odoo's own parse reported it
+                raise error from None
+            with bti_call_boundary(*_object_call(service, method, params)):
+                raise

@@ -78,26 +78,19 @@ def check_required(model, vals_list):
         if field.required and field.store and not field.compute
     ]
     for vals in vals_list:
-        # Absent, any kind is stored NULL; given as False, only these kinds
-        # (numbers store 0, booleans false).
+        absent = [field.name for field in required if field.name not in vals]
+        values = {**(model.default_get(absent) if absent else {}), **vals}
+        # Absent (no default either), any kind is stored NULL; given empty,
+        # only these kinds (numbers store 0, booleans false).
         missing = [
-            field
+            field.name
             for field in required
-            if field.name not in vals
-            or (field.type in NULL_WHEN_EMPTY and vals[field.name] in (None, False))
+            if field.name not in values
+            or (
+                field.type in NULL_WHEN_EMPTY
+                and (values[field.name] is None or values[field.name] is False)
+            )
         ]
-        absent = [field.name for field in missing if field.name not in vals]
-        if absent:
-            defaults = model.default_get(absent)
-            missing = [
-                field.name
-                for field in missing
-                if field.name in vals
-                or defaults.get(field.name) is None
-                or (field.type in NULL_WHEN_EMPTY and defaults[field.name] is False)
-            ]
-        else:
-            missing = [field.name for field in missing]
         if missing:
             raise UserError(
                 model.env._(
